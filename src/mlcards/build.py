@@ -1,0 +1,129 @@
+"""Runs the pipeline: load -> validate -> render -> package. The library entry point."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CardError, CatalogueInvalid
+from .load import load
+from .model import Card, Catalogue
+from .package import Note, note_type, write_deck
+from .render import Renderer, RenderedCard
+from .state import NOTETYPE_KEY, STATE_FILE, Stamp, read_state, restamp, write_state
+from .validate import validate
+
+RETIRED_NOTICE = ('<div class="mlc-retired">Retired: this question left the catalogue. '
+                  "You can delete this note in Anki (search <code>tag:{tag}::retired</code>)."
+                  "</div>\n")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one catalogue compiles to, before anything is written."""
+
+    catalogue: Catalogue
+    notes: tuple[Note, ...]
+    media: dict[str, Path]
+    old: dict[str, Stamp]
+    new: dict[str, Stamp]
+
+    @property
+    def state_path(self) -> Path:
+        return self.catalogue.path.parent / STATE_FILE
+
+
+@dataclass(frozen=True)
+class DeckWritten:
+    catalogue: str
+    path: Path
+    notes: int
+    media: int
+    size: int
+    added: int
+    changed: int
+
+
+@dataclass(frozen=True)
+class Checked:
+    plans: tuple[Plan, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+
+def check(root: Path, *, strict: bool = False, now: float | None = None) -> Checked:
+    """Validate and render everything; raise ``CatalogueInvalid`` with every problem found."""
+    loaded = load(root)
+    report = validate(loaded.catalogues, strict=strict)
+    problems: list[CardError] = [*loaded.problems, *report.errors]
+    renderer = Renderer(root)
+    plans = []
+    for catalogue in loaded.catalogues:
+        rendered = []
+        for card in catalogue.cards:
+            if card.front and card.answered:
+                done, found = renderer.render(card, root)
+                rendered.append(done)
+                problems += found
+        notes = tuple(_note(catalogue, r, position) for position, r in enumerate(rendered))
+        state_path = catalogue.path.parent / STATE_FILE
+        old, state_problems = read_state(root / state_path, state_path)
+        problems += state_problems
+        problems += _removed(catalogue, old, state_path)
+        digests = {note.card_id: note.digest for note in notes}
+        digests[NOTETYPE_KEY] = note_type().digest
+        media = {name: path for r in rendered for name, path in r.media.items()}
+        plans.append(Plan(catalogue, notes, media, old, restamp(old, digests, now)))
+    if problems:
+        raise CatalogueInvalid(problems)
+    return Checked(tuple(plans), tuple(report.warnings))
+
+
+def build(root: Path, out_dir: Path | None = None, *, strict: bool = False,
+          now: float | None = None) -> tuple[list[DeckWritten], tuple[str, ...]]:
+    """Check, then write ``dist/<catalogue>.apkg`` for each catalogue and update its state."""
+    checked = check(root, strict=strict, now=now)
+    out_dir = out_dir or root / "dist"
+    written = []
+    for plan in checked.plans:
+        out = out_dir / f"{plan.catalogue.slug}.apkg"
+        write_deck(out, deck_id=plan.catalogue.deck_id, deck_name=plan.catalogue.deck,
+                   description=plan.catalogue.description, notes=plan.notes,
+                   note_mtimes={n.card_id: plan.new[n.card_id].changed for n in plan.notes},
+                   notetype_mtime=plan.new[NOTETYPE_KEY].changed, media=plan.media)
+        write_state(root / plan.state_path, plan.new)
+        ids = [n.card_id for n in plan.notes]
+        written.append(DeckWritten(
+            catalogue=plan.catalogue.slug, path=out, notes=len(plan.notes),
+            media=len(plan.media), size=out.stat().st_size,
+            added=sum(i not in plan.old for i in ids),
+            changed=sum(i in plan.old and plan.old[i].digest != plan.new[i].digest
+                        for i in ids)))
+    return written, checked.warnings
+
+
+def _note(catalogue: Catalogue, rendered: RenderedCard, position: int) -> Note:
+    card = rendered.card
+    section = next(s for s in catalogue.sections if card in s.cards)
+    answer = rendered.answer
+    if card.retired:
+        answer = RETIRED_NOTICE.format(tag=catalogue.tag) + answer
+        place = f"{catalogue.tag}::retired"
+    else:
+        place = f"{catalogue.tag}::{section.tag}"
+    tags = (place, f"difficulty::{card.difficulty}", *card.tags)
+    fields = (rendered.question, rendered.summary, answer, catalogue.title, section.title,
+              card.difficulty, card.path.as_posix(), card.id, "")
+    return Note(card_id=card.id, fields=fields, tags=tuple(dict.fromkeys(tags)), due=position)
+
+
+def _removed(catalogue: Catalogue, old: dict[str, Stamp], state_path: Path) -> list[CardError]:
+    present = {card.id for card in catalogue.cards}
+    return [CardError(state_path, stamp.line, f"question `{key}` was published but its file is "
+                      "gone: Anki never deletes notes, so restore the file and set "
+                      "`retired: true` (users can then find and delete it); if it was never "
+                      "published, delete this line")
+            for key, stamp in old.items() if key != NOTETYPE_KEY and key not in present]
+
+
+def cards_of(catalogues: tuple[Catalogue, ...]) -> list[Card]:
+    return [card for catalogue in catalogues for card in catalogue.cards]

@@ -1,0 +1,139 @@
+"""Stage 1: read ``cards/`` into the model. Parsing only; the rules live in ``validate``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import CardError
+from .model import Card, Catalogue, Section
+
+CATALOGUE_FILE = "catalogue.yaml"
+FENCE = "---"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    catalogues: tuple[Catalogue, ...]
+    problems: tuple[CardError, ...]
+
+
+def load(root: Path) -> Loaded:
+    """Read every catalogue below ``root/cards``; unreadable files become problems."""
+    cards_dir = root / "cards"
+    problems: list[CardError] = []
+    if not cards_dir.is_dir():
+        problems.append(CardError("cards", None, "no cards/ folder here: run mlcards from the "
+                                  "repository root, or pass --root"))
+        return Loaded((), tuple(problems))
+    catalogues = []
+    for folder in sorted(p for p in cards_dir.iterdir() if p.is_dir()):
+        if not (folder / CATALOGUE_FILE).is_file():
+            problems.append(CardError(folder.relative_to(root), None,
+                                      f"catalogue folder without {CATALOGUE_FILE}: add one "
+                                      "with title, deck, deck_id and sections"))
+            continue
+        catalogues.append(_load_catalogue(root, folder, problems))
+    return Loaded(tuple(catalogues), tuple(problems))
+
+
+def _load_catalogue(root: Path, folder: Path, problems: list[CardError]) -> Catalogue:
+    path = (folder / CATALOGUE_FILE).relative_to(root)
+    text = _read_text(root / path, path, problems)
+    front, key_lines, nodes = _parse_yaml(text or "", path, 1, problems)
+    sections = []
+    listed = set()
+    raw_sections = front.get("sections")
+    for item, line in zip(raw_sections if isinstance(raw_sections, list) else [],
+                          nodes.get("sections", []), strict=False):
+        if not isinstance(item, dict):
+            problems.append(CardError(path, line, "each section needs `folder:` and `title:`"))
+            continue
+        name = str(item.get("folder", ""))
+        listed.add(name)
+        section_dir = folder / name
+        cards = tuple(_load_card(root, p, problems)
+                      for p in sorted(section_dir.glob("*.md")) if p.is_file()) \
+            if name and section_dir.is_dir() else ()
+        sections.append(Section(folder=name, title=str(item.get("title", "")).strip(),
+                                line=line, cards=cards))
+    stray = tuple(sorted(p.name for p in folder.iterdir()
+                         if p.is_dir() and p.name not in listed and not p.name.startswith(".")))
+    return Catalogue(slug=folder.name, path=path, front=front, key_lines=key_lines,
+                     sections=tuple(sections), stray_folders=stray)
+
+
+def _load_card(root: Path, file: Path, problems: list[CardError]) -> Card:
+    path = file.relative_to(root)
+    text = _read_text(file, path, problems) or ""
+    lines = text.split("\n")
+    empty = Card(path=path, front={}, key_lines={}, body="", body_line=1, end_line=1)
+    if not lines or lines[0].rstrip() != FENCE:
+        if text:
+            problems.append(CardError(path, 1, "no front matter: start the file with a line "
+                                      "`---`, then id, question, difficulty and summary, "
+                                      "then a closing `---`"))
+        return empty
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE)
+    except StopIteration:
+        problems.append(CardError(path, 1, "front matter is not closed: add a line `---` "
+                                  "after the last key"))
+        return empty
+    front, key_lines, _ = _parse_yaml("\n".join(lines[1:end]), path, 2, problems)
+    body = "\n".join(lines[end + 1:])
+    return Card(path=path, front=front, key_lines=key_lines, body=body,
+                body_line=end + 2, end_line=end + 1)
+
+
+def _read_text(file: Path, path: Path, problems: list[CardError]) -> str | None:
+    data = file.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        problems.append(CardError(path, line, f"not valid UTF-8 (byte 0x{data[e.start]:02x}): "
+                                  "save the file with UTF-8 encoding"))
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _parse_yaml(text: str, path: Path, first_line: int, problems: list[CardError]
+                ) -> tuple[dict[str, Any], dict[str, int], dict[str, list[int]]]:
+    """Parse a YAML mapping and remember the line of each key (and of each list item)."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problems.append(CardError(path, line, f"invalid YAML: {e.problem or e.context}; check "
+                                  "indentation, and quote values that contain `: ` or start "
+                                  "with a special character"))
+        return {}, {}, {}
+    except yaml.YAMLError as e:
+        problems.append(CardError(path, first_line, f"invalid YAML: {e}"))
+        return {}, {}, {}
+    finally:
+        loader.dispose()
+    if data is None:
+        return {}, {}, {}
+    if not isinstance(node, yaml.MappingNode) or not isinstance(data, dict):
+        problems.append(CardError(path, first_line, "front matter must be `key: value` lines"))
+        return {}, {}, {}
+    key_lines: dict[str, int] = {}
+    item_lines: dict[str, list[int]] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        line = first_line + key_node.start_mark.line
+        if key in key_lines:
+            problems.append(CardError(path, line, f"duplicate key `{key}` (first on line "
+                                      f"{key_lines[key]}): keep one"))
+        key_lines.setdefault(key, line)
+        if isinstance(value_node, yaml.SequenceNode):
+            item_lines[key] = [first_line + item.start_mark.line for item in value_node.value]
+    return {str(k): v for k, v in data.items()}, key_lines, item_lines
