@@ -7,11 +7,11 @@ from pathlib import Path
 
 from .errors import CardError, CatalogueInvalid
 from .load import load
-from .model import Card, Catalogue
+from .model import Catalogue
 from .package import Note, note_type, write_deck
-from .render import Renderer, RenderedCard
+from .render import RenderedCard, Renderer
 from .state import NOTETYPE_KEY, STATE_FILE, Stamp, read_state, restamp, write_state
-from .validate import validate
+from .validate import ID_PATTERN, validate
 
 RETIRED_NOTICE = ('<div class="mlc-retired">Retired: this question left the catalogue. '
                   "You can delete this note in Anki (search <code>tag:{tag}::retired</code>)."
@@ -117,6 +117,8 @@ def _note(catalogue: Catalogue, rendered: RenderedCard, position: int) -> Note:
 
 
 def _removed(catalogue: Catalogue, old: dict[str, Stamp], state_path: Path) -> list[CardError]:
+    if any(not ID_PATTERN.fullmatch(card.id) for card in catalogue.cards):
+        return []  # a card without a readable id may be the "missing" one; its error comes first
     present = {card.id for card in catalogue.cards}
     return [CardError(state_path, stamp.line, f"question `{key}` was published but its file is "
                       "gone: Anki never deletes notes, so restore the file and set "
@@ -124,6 +126,3 @@ def _removed(catalogue: Catalogue, old: dict[str, Stamp], state_path: Path) -> l
                       "published, delete this line")
             for key, stamp in old.items() if key != NOTETYPE_KEY and key not in present]
 
-
-def cards_of(catalogues: tuple[Catalogue, ...]) -> list[Card]:
-    return [card for catalogue in catalogues for card in catalogue.cards]

@@ -85,9 +85,9 @@ def note_type() -> NoteType:
     css = "\n".join([
         (here / "card.css").read_text(encoding="utf-8"),
         "/* Code colours (Pygments). */",
-        HtmlFormatter(style=LIGHT_CODE_STYLE).get_style_defs(".highlight"),
+        HtmlFormatter(style=LIGHT_CODE_STYLE).get_style_defs(".highlight"),  # type: ignore[no-untyped-call]
         ".card.nightMode .highlight span, .card.night_mode .highlight span { color: var(--fg); }",
-        HtmlFormatter(style=NIGHT_CODE_STYLE).get_style_defs(night),
+        HtmlFormatter(style=NIGHT_CODE_STYLE).get_style_defs(night),  # type: ignore[no-untyped-call]
     ])
     return NoteType(css=css, front=(here / "front.html").read_text(encoding="utf-8"),
                     back=(here / "back.html").read_text(encoding="utf-8"))
@@ -112,7 +112,7 @@ def write_deck(out: Path, *, deck_id: int, deck_name: str, description: str,
                 _add(zf, str(i), media[name].read_bytes())
         with tmp_zip.open("rb") as f:
             os.fsync(f.fileno())
-        os.replace(tmp_zip, out)
+        tmp_zip.replace(out)
     finally:
         tmp_db.unlink(missing_ok=True)
         tmp_zip.unlink(missing_ok=True)

@@ -108,7 +108,7 @@ class _ImageExtension(Extension):
     def start(self, card_dir: Path) -> None:
         self.card_dir, self.found = card_dir, _Found()
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_ImageRewriter(md, self), "mlcards-images", 5)
 
 

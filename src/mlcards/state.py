@@ -13,7 +13,7 @@ import hashlib
 import os
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,7 +33,7 @@ HEADER = """\
 class Stamp:
     digest: str
     changed: int  # unix seconds
-    line: int = 0  # where it stands in the state file, for messages
+    line: int = field(default=0, compare=False)  # where it stands in the file, for messages
 
 
 def content_hash(parts: Iterable[str]) -> str:
@@ -89,4 +89,4 @@ def write_state(path: Path, stamps: Mapping[str, Stamp]) -> None:
         return
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    tmp.replace(path)

@@ -156,7 +156,7 @@ def _unanswered(catalogue: Catalogue, strict: bool, report: Report) -> None:
     if not missing:
         return
     if strict:
-        report.errors += [CardError(c.path, c.body_line, "no answer yet: write the answer below "
+        report.errors += [CardError(c.path, c.end_line, "no answer yet: write the answer below "
                                     "the front matter (or build without --strict to leave it "
                                     "out)") for c in missing]
         return
