@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -24,7 +25,7 @@ def test_version_prints_the_package_version() -> None:
     assert result.output == f"mlcards, version {__version__}\n"
 
 
-@pytest.mark.parametrize("command", ["build", "check", "stats"])
+@pytest.mark.parametrize("command", ["build", "check", "diff", "stats"])
 def test_every_command_has_help_with_an_example(command: str) -> None:
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0
@@ -36,8 +37,9 @@ def test_build_writes_the_deck_and_says_what_it_wrote(repo: Repo) -> None:
     assert result.exit_code == 0, result.output
     assert repo.apkg.is_file()
     size = repo.apkg.stat().st_size
-    assert result.stdout == (f"wrote dist/demo.apkg: 3 notes (3 new, 0 changed), 1 media files, "
-                             f"{size / 1024:.1f} KiB\n")
+    assert result.stdout == (
+        "demo: 3 added, 0 changed, 0 retired, 0 unchanged; note type changed\n"
+        f"wrote dist/demo.apkg: 3 notes, 1 media files, {size / 1024:.1f} KiB\n")
 
 
 def test_check_validates_without_writing(repo: Repo) -> None:
@@ -216,3 +218,42 @@ def test_every_problem_is_reported_at_once_in_file_and_line_order(repo: Repo) ->
         BAD_INPUTS["section folder not in catalogue.yaml"][1][0],
         "error: 3 problems found; nothing was written",
     ]
+
+
+def test_diff_after_editing_one_card_names_exactly_that_card_and_field(repo: Repo) -> None:
+    assert run(repo, "build").exit_code == 0
+    repo.edit("01-basics/02-loss.md", "Attention computes", "Loss sums up")
+    result = run(repo, "diff")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "demo: 0 added, 1 changed, 0 retired, 2 unchanged; note type unchanged "
+        "(compared with dist/demo.apkg)\n"
+        "  changed  loss: Answer\n")
+
+
+def test_diff_reports_moves_difficulty_changes_new_and_retired_cards_as_json(repo: Repo) -> None:
+    assert run(repo, "build").exit_code == 0
+    repo.edit("02-advanced/01-kv.md", "difficulty: hard", "difficulty: medium")
+    repo.edit("01-basics/02-loss.md", "summary:", "retired: true\nsummary:")
+    repo.write_card("02-advanced/02-new.md", {"id": "new-one", "question": "New?",
+                                              "difficulty": "easy", "summary": "Yes."})
+    result = run(repo, "diff", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"catalogues": [{
+        "catalogue": "demo", "compared_with": "dist/demo.apkg",
+        "added": ["new-one"],
+        "changed": [
+            {"id": "loss", "fields": ["Answer"], "tags_added": ["Demo_Track::retired"],
+             "tags_removed": ["Demo_Track::Basics"]},
+            {"id": "kv-cache", "fields": ["Difficulty"], "tags_added": ["difficulty::medium"],
+             "tags_removed": ["difficulty::hard"]},
+        ],
+        "retired": ["loss"], "unchanged": 1, "notetype_changed": False,
+    }]}
+
+
+def test_build_prints_the_same_summary_as_diff(repo: Repo) -> None:
+    assert run(repo, "build").exit_code == 0
+    repo.edit("01-basics/02-loss.md", "Attention computes", "Loss sums up")
+    summary = run(repo, "diff").stdout.splitlines()[0].split(" (compared")[0]
+    assert run(repo, "build").stdout.splitlines()[0] == summary

@@ -40,8 +40,6 @@ class DeckWritten:
     notes: int
     media: int
     size: int
-    added: int
-    changed: int
 
 
 @dataclass(frozen=True)
@@ -82,23 +80,27 @@ def build(root: Path, out_dir: Path | None = None, *, strict: bool = False,
           now: float | None = None) -> tuple[list[DeckWritten], tuple[str, ...]]:
     """Check, then write ``dist/<catalogue>.apkg`` for each catalogue and update its state."""
     checked = check(root, strict=strict, now=now)
-    out_dir = out_dir or root / "dist"
+    return write(root, checked, out_dir), checked.warnings
+
+
+def write(root: Path, checked: Checked, out_dir: Path | None = None) -> list[DeckWritten]:
+    """Write each checked catalogue's deck atomically, then record its new state."""
     written = []
     for plan in checked.plans:
-        out = out_dir / f"{plan.catalogue.slug}.apkg"
+        out = deck_path(root, plan, out_dir)
         write_deck(out, deck_id=plan.catalogue.deck_id, deck_name=plan.catalogue.deck,
                    description=plan.catalogue.description, notes=plan.notes,
                    note_mtimes={n.card_id: plan.new[n.card_id].changed for n in plan.notes},
                    notetype_mtime=plan.new[NOTETYPE_KEY].changed, media=plan.media)
         write_state(root / plan.state_path, plan.new)
-        ids = [n.card_id for n in plan.notes]
-        written.append(DeckWritten(
-            catalogue=plan.catalogue.slug, path=out, notes=len(plan.notes),
-            media=len(plan.media), size=out.stat().st_size,
-            added=sum(i not in plan.old for i in ids),
-            changed=sum(i in plan.old and plan.old[i].digest != plan.new[i].digest
-                        for i in ids)))
-    return written, checked.warnings
+        written.append(DeckWritten(catalogue=plan.catalogue.slug, path=out,
+                                   notes=len(plan.notes), media=len(plan.media),
+                                   size=out.stat().st_size))
+    return written
+
+
+def deck_path(root: Path, plan: Plan, out_dir: Path | None = None) -> Path:
+    return (out_dir or root / "dist") / f"{plan.catalogue.slug}.apkg"
 
 
 def _note(catalogue: Catalogue, rendered: RenderedCard, position: int) -> Note:

@@ -43,6 +43,7 @@ def main() -> None:
     Example:
       mlcards check        # validate every card, print every problem
       mlcards build        # write dist/ml-breadth.apkg
+      mlcards diff         # what re-importing the next build will change
       mlcards stats        # answered / total and words, per section
     """
 
@@ -66,15 +67,65 @@ def build(root: Path | None, strict: bool, out: Path | None) -> None:
       mlcards build
       mlcards build --strict --out /tmp/decks
     """
-    from .build import build as run_build
+    from .build import check as run_check
+    from .build import deck_path, write
+    from .diff import diff_plan
 
     root = _root(root)
-    written, warnings = _guard(lambda: run_build(root, out, strict=strict))
-    _warn(warnings)
-    for deck in written:
-        shown = deck.path.relative_to(root) if deck.path.is_relative_to(root) else deck.path
-        click.echo(f"wrote {shown.as_posix()}: {deck.notes} notes ({deck.added} new, "
-                   f"{deck.changed} changed), {deck.media} media files, {_size(deck.size)}")
+    checked = _guard(lambda: run_check(root, strict=strict))
+    _warn(checked.warnings)
+    for plan in checked.plans:
+        previous = deck_path(root, plan, out)
+        click.echo(diff_plan(plan, previous, _shown(root, previous)).summary())
+    for deck in write(root, checked, out):
+        click.echo(f"wrote {_shown(root, deck.path)}: {deck.notes} notes, {deck.media} media "
+                   f"files, {_size(deck.size)}")
+
+
+@main.command()
+@root_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the last build was written (default: dist/ under the root).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON, for scripts.")
+def diff(root: Path | None, out: Path | None, as_json: bool) -> None:
+    """Show what importing the next build will do: notes added, changed (which fields and
+    tags), retired and unchanged, and whether the note type changes. Compares the sources with
+    the last build in dist/ (or, without one, with build-state.tsv). Writes nothing.
+
+    \b
+    Example:
+      mlcards diff
+      mlcards diff --json
+    """
+    import json
+
+    from .build import check as run_check
+    from .build import deck_path
+    from .diff import diff_plan
+
+    root = _root(root)
+    checked = _guard(lambda: run_check(root))
+    diffs = []
+    for plan in checked.plans:
+        previous = deck_path(root, plan, out)
+        diffs.append(diff_plan(plan, previous, _shown(root, previous)))
+    if as_json:
+        click.echo(json.dumps({"catalogues": [d.as_json() for d in diffs]}, indent=2,
+                              ensure_ascii=False))
+        return
+    _warn(checked.warnings)
+    for d in diffs:
+        click.echo(f"{d.summary()} (compared with {d.compared_with})")
+        for card_id in d.added:
+            click.echo(f"  added    {card_id}")
+        for change in d.changed:
+            what = [*change.fields]
+            what += [f"+tag {t}" for t in change.tags_added]
+            what += [f"-tag {t}" for t in change.tags_removed]
+            detail = ", ".join(what) if d.details else "content (last build not found)"
+            click.echo(f"  changed  {change.id}: {detail}")
+        for card_id in d.retired:
+            click.echo(f"  retired  {card_id}")
 
 
 @main.command()
@@ -160,6 +211,10 @@ def _guard(action: Callable[[], T]) -> T:
 def _warn(warnings: tuple[str, ...]) -> None:
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
+
+
+def _shown(root: Path, path: Path) -> str:
+    return (path.relative_to(root) if path.is_relative_to(root) else path).as_posix()
 
 
 def _size(n: int) -> str:
