@@ -110,3 +110,8 @@ def real_repo(tmp_path: Path) -> Path:
     for name in ("cards", "media"):
         shutil.copytree(REPO / name, tmp_path / name)
     return tmp_path
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--screenshots", metavar="DIR", default=None,
+                     help="browser tests also write PNGs of representative cards to DIR")

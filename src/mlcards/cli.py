@@ -148,6 +148,32 @@ def check(root: Path | None, strict: bool) -> None:
 
 @main.command()
 @root_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write (default: dist/preview/ under the root).")
+def preview(root: Path | None, out: Path | None) -> None:
+    """Write an offline HTML preview of every card to dist/preview/.
+
+    Uses the deck's own templates, CSS and rendering. Open dist/preview/index.html in a
+    browser: it has a night-mode switch and a section filter; each card also has a page of
+    its own (front and back), as Anki shows it. No network needed.
+
+    \b
+    Example:
+      mlcards preview && xdg-open dist/preview/index.html
+    """
+    from .build import check as run_check
+    from .preview import write_preview
+
+    root = _root(root)
+    checked = _guard(lambda: run_check(root))
+    _warn(checked.warnings)
+    index = write_preview(checked, out or root / "dist" / "preview")
+    notes = sum(len(plan.notes) for plan in checked.plans)
+    click.echo(f"wrote {_shown(root, index)}: {notes} cards")
+
+
+@main.command()
+@root_option
 def stats(root: Path | None) -> None:
     """Per section and difficulty: answered / total questions, and words in the answers.
 
