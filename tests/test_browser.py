@@ -12,7 +12,7 @@ from mlcards.build import check
 from mlcards.preview import write_preview
 
 from .browser import THEMES, VIEWPORTS, audit, chromium
-from .conftest import REPO, SVG, Repo
+from .conftest import REPO, Repo
 
 pytestmark = pytest.mark.browser
 
