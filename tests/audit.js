@@ -1,7 +1,15 @@
 // What a reader would see wrong on the card in the page: sideways scrolling, text below
 // WCAG contrast (4.5:1 body text, 3:1 code tokens), images that did not load or overflow.
-() => {
+async () => {
   const problems = [];
+  if (window.MathJax && MathJax.startup) {
+    await MathJax.startup.promise;
+    for (const err of document.querySelectorAll('mjx-merror, [data-mjx-error]')) {
+      problems.push(`math error: ${err.getAttribute('data-mjx-error') || err.textContent}`);
+    }
+    const raw = document.body.innerText.match(/\\[(\[][^\n]{0,40}/);
+    if (raw) problems.push(`math not typeset: ${raw[0]}`);
+  }
   const root = document.documentElement;
   if (root.scrollWidth > window.innerWidth + 1) {
     problems.push(`page scrolls sideways: ${root.scrollWidth}px wide in a ${window.innerWidth}px viewport`);

@@ -21,6 +21,23 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 AUDIT_JS = (Path(__file__).parent / "audit.js").read_text(encoding="utf-8")
 
 
+def mathjax_path() -> Path | None:
+    """MathJax 3, as Anki bundles it: $MLCARDS_MATHJAX or the copy ./scripts/test fetches."""
+    configured = os.environ.get("MLCARDS_MATHJAX")
+    path = Path(configured) if configured else (
+        Path(__file__).resolve().parent.parent / ".cache" / "mathjax" / "tex-svg-full.js")
+    return path if path.is_file() else None
+
+
+def require_mathjax() -> Path:
+    path = mathjax_path()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("MathJax is missing: ./scripts/test fetches it with npm")
+        pytest.skip("MathJax is missing (./scripts/test fetches it with npm)")
+    return path
+
+
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 

@@ -11,7 +11,7 @@ import pytest
 from mlcards.build import check
 from mlcards.preview import write_preview
 
-from .browser import THEMES, VIEWPORTS, audit, chromium
+from .browser import THEMES, VIEWPORTS, audit, chromium, require_mathjax
 from .conftest import REPO, Repo
 
 pytestmark = pytest.mark.browser
@@ -42,7 +42,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def real_preview(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("preview")
-    write_preview(check(REPO), out)
+    write_preview(check(REPO), out, mathjax=require_mathjax())
     return out
 
 
@@ -67,7 +67,7 @@ def audit_all(browser: Any, pages: list[Path], shots: Path | None = None,
     return problems
 
 
-def test_every_real_card_reads_well_on_phone_and_desktop_in_both_themes(
+def test_every_real_card_reads_well_with_its_math_typeset_on_phone_and_desktop_in_both_themes(
         browser: Any, real_preview: Path, request: pytest.FixtureRequest) -> None:
     pages = card_pages(real_preview)
     assert len(pages) == 2 * len(check(REPO).plans[0].notes) > 0
@@ -138,3 +138,18 @@ def test_the_preview_index_opens_offline_with_every_card(
     assert page.evaluate("document.querySelector('.card').classList.contains('nightMode')")
     assert all(url.startswith("file://") for url in requests)
     page.close()
+
+
+def test_the_checks_catch_math_that_does_not_typeset(browser: Any, repo: Repo) -> None:
+    repo.edit("01-basics/01-attention.md", "Attention computes", "Broken $x^2^3$ and")
+    out = write_preview(check(repo.root), repo.root / "preview", mathjax=require_mathjax())
+    problems = audit_all(browser, [out.parent / "cards" / "attention.back.html"])
+    assert any("math error" in p for p in problems)
+
+
+def test_display_math_wider_than_a_phone_scrolls_inside_the_card(browser: Any,
+                                                               repo: Repo) -> None:
+    wide = " + ".join(f"x_{{{i}}}^2" for i in range(60))
+    repo.edit("01-basics/01-attention.md", "### Core idea", f"### Core idea\n\n$$\n{wide}\n$$\n")
+    out = write_preview(check(repo.root), repo.root / "preview", mathjax=require_mathjax())
+    assert audit_all(browser, [out.parent / "cards" / "attention.back.html"]) == []

@@ -150,7 +150,11 @@ def check(root: Path | None, strict: bool) -> None:
 @root_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write (default: dist/preview/ under the root).")
-def preview(root: Path | None, out: Path | None) -> None:
+@click.option("--mathjax", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              envvar="MLCARDS_MATHJAX", help="A MathJax 3 bundle (es5/tex-svg-full.js) to "
+              "typeset math as Anki does [env: MLCARDS_MATHJAX]; ./scripts/test fetches one "
+              "into .cache/mathjax/.")
+def preview(root: Path | None, out: Path | None, mathjax: Path | None) -> None:
     """Write an offline HTML preview of every card to dist/preview/.
 
     Uses the deck's own templates, CSS and rendering. Open dist/preview/index.html in a
@@ -167,7 +171,7 @@ def preview(root: Path | None, out: Path | None) -> None:
     root = _root(root)
     checked = _guard(lambda: run_check(root))
     _warn(checked.warnings)
-    index = write_preview(checked, out or root / "dist" / "preview")
+    index = write_preview(checked, out or root / "dist" / "preview", mathjax=mathjax)
     notes = sum(len(plan.notes) for plan in checked.plans)
     click.echo(f"wrote {_shown(root, index)}: {notes} cards")
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from .build import Checked
 from .package import FIELDS, Note, note_type
 
+MATHJAX_FILE = "_mathjax.js"
 FIELD_REF = re.compile(r"\{\{([^{}]+)\}\}")
 
 PAGE = """<!DOCTYPE html>
@@ -72,12 +73,23 @@ def card_sides(note: Note) -> tuple[str, str]:
     return front, back
 
 
-def write_preview(checked: Checked, out: Path, extra_css: str = "") -> Path:
-    """Write the preview of every catalogue into ``out``; returns the index page."""
+def write_preview(checked: Checked, out: Path, extra_css: str = "",
+                  mathjax: Path | None = None) -> Path:
+    """Write the preview of every catalogue into ``out``; returns the index page.
+
+    ``mathjax``: a MathJax 3 bundle (e.g. ``es5/tex-svg-full.js``) to typeset math as Anki
+    does; without it the preview shows the TeX source between ``\\(`` and ``\\)``.
+    """
     if out.exists():
         shutil.rmtree(out)
     (out / "cards").mkdir(parents=True)
     css = note_type().css + extra_css
+    script = ""
+    if mathjax is not None:
+        shutil.copyfile(mathjax, out / MATHJAX_FILE)
+        shutil.copyfile(mathjax, out / "cards" / MATHJAX_FILE)
+        script = f'<script src="{MATHJAX_FILE}" async></script>'
+
     blocks = []
     sections: list[str] = []
     for plan in checked.plans:
@@ -91,12 +103,12 @@ def write_preview(checked: Checked, out: Path, extra_css: str = "") -> Path:
                 sections.append(section)
             for side, content in (("front", front), ("back", back)):
                 page = PAGE.format(title=html.escape(f"{note.card_id} ({side})"), css=css,
-                                   extra="", body_class="card", content=content)
+                                   extra=script, body_class="card", content=content)
                 (out / "cards" / f"{note.card_id}.{side}.html").write_text(page, "utf-8")
             blocks.append(_index_block(note.card_id, section, front, back))
     index = out / "index.html"
     index.write_text(PAGE.format(
-        title="mlcards preview", css=css + INDEX_CSS, extra=INDEX_SCRIPT, body_class="",
+        title="mlcards preview", css=css + INDEX_CSS, extra=INDEX_SCRIPT + script, body_class="",
         content=_toolbar(sections, len(blocks)) + "\n".join(blocks)), "utf-8")
     return index
 
