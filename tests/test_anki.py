@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import sys
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection
 
+from mlcards import package
 from mlcards.build import build
 from mlcards.load import load
 from mlcards.package import MODEL_NAME
@@ -175,3 +178,17 @@ def test_a_retired_question_stays_tagged_so_users_can_find_it(
     import_deck(col, repo.apkg)
     assert col.find_notes("tag:Demo_Track::retired") == [notes_by_card_id(col)["loss"].id]
     assert "Retired" in notes_by_card_id(col)["loss"]["Answer"]
+
+
+def test_a_css_only_change_reaches_the_collections_note_type(
+        repo: Repo, col: Collection, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(repo.root)
+    import_deck(col, repo.apkg)
+    restyled = dataclasses.replace(package.note_type(),
+                                   css=package.note_type().css + "\n.mlc { letter-spacing: 0; }")
+    monkeypatch.setattr(package, "note_type", lambda: restyled)
+    monkeypatch.setattr(sys.modules["mlcards.build"], "note_type", lambda: restyled)
+    build(repo.root)
+    log = import_deck(col, repo.apkg)
+    assert (len(log.new), len(log.updated)) == (0, 0)
+    assert col.models.by_name(MODEL_NAME)["css"].endswith(".mlc { letter-spacing: 0; }")

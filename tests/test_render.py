@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mlcards.load import load
-from mlcards.render import Renderer, audit_html, media_name
+from mlcards.render import Renderer, audit_html, media_name, sanitise
 
 from .conftest import Repo
 
@@ -64,15 +64,26 @@ def test_images_get_content_hashed_flat_names(repo: Repo) -> None:
 @pytest.mark.parametrize("fragment, flagged", [
     ("<script>x()</script>", "<script> is not allowed"),
     ("<iframe src='a.html'></iframe>", "<iframe> is not allowed"),
-    ('<a href="javascript:alert(1)">x</a>', "uses `javascript:`"),
+    ('<a href="javascript:alert(1)">x</a>', "link `javascript:alert(1)` is not allowed"),
     ('<span onmouseover="x()">x</span>', "event handler `onmouseover`"),
     ('<img src="https://example.com/x.png">', 'raw <img src="https://example.com/x.png">'),
-    ('<video poster="https://example.com/p.png"></video>', "loads a resource"),
-    ('<div style="background: url(https://e.com/x.png)">x</div>', "`url(…)` in a style"),
+    ('<video poster="https://example.com/p.png"></video>', "<video> is not allowed"),
+    ('<div style="background: url(https://e.com/x.png)">x</div>', "`style` on <div>"),
     ('<link rel="stylesheet" href="https://e.com/s.css">', "<link> is not allowed"),
+    ("<object data='x.swf'></object>", "<object> is not allowed"),
+    ("<embed src='x.swf'>", "<embed> is not allowed"),
+    ('<a href="file:///etc/passwd">x</a>', "link `file:///etc/passwd` is not allowed"),
+    ('<a href="//evil.example/x">x</a>', "link `//evil.example/x` is not allowed"),
+    ('<svg><image href="https://e.com/x.png"/></svg>', "<svg> is not allowed"),
+    ('<p data-x="1">x</p>', "attribute `data-x` on <p> is not allowed"),
 ])
 def test_html_that_runs_code_or_loads_resources_is_flagged(fragment: str, flagged: str) -> None:
     assert any(flagged in message for _, message in audit_html(fragment))
+
+
+def test_the_sanitiser_removes_whatever_is_off_the_allow_list() -> None:
+    assert sanitise('<p onclick="x()">a<script>b()</script></p><iframe></iframe>') == "<p>a</p>"
+    assert sanitise('<a href="javascript:x()">y</a>') == "<a>y</a>"
 
 
 def test_layout_html_and_links_are_allowed() -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CardError, CatalogueInvalid
+from .files import exclusive, sweep
 from .load import load
 from .model import Catalogue
 from .package import Note, note_type, write_deck
@@ -77,10 +79,18 @@ def check(root: Path, *, strict: bool = False, now: float | None = None) -> Chec
 
 
 def build(root: Path, out_dir: Path | None = None, *, strict: bool = False,
-          now: float | None = None) -> tuple[list[DeckWritten], tuple[str, ...]]:
-    """Check, then write ``dist/<catalogue>.apkg`` for each catalogue and update its state."""
-    checked = check(root, strict=strict, now=now)
-    return write(root, checked, out_dir), checked.warnings
+          now: float | None = None, before_write: Callable[[Checked], None] | None = None
+          ) -> tuple[list[DeckWritten], tuple[str, ...]]:
+    """Check, then write ``dist/<catalogue>.apkg`` for each catalogue and update its state.
+
+    Builds of one repository run one at a time (a lock on ``cards/``), so two started at
+    once both finish, each reading the state the other left.
+    """
+    with exclusive(root / "cards"):
+        checked = check(root, strict=strict, now=now)
+        if before_write:
+            before_write(checked)
+        return write(root, checked, out_dir), checked.warnings
 
 
 def write(root: Path, checked: Checked, out_dir: Path | None = None) -> list[DeckWritten]:
@@ -88,6 +98,8 @@ def write(root: Path, checked: Checked, out_dir: Path | None = None) -> list[Dec
     written = []
     for plan in checked.plans:
         out = deck_path(root, plan, out_dir)
+        sweep(out.parent)
+        sweep(root / plan.state_path.parent)
         write_deck(out, deck_id=plan.catalogue.deck_id, deck_name=plan.catalogue.deck,
                    description=plan.catalogue.description, notes=plan.notes,
                    note_mtimes={n.card_id: plan.new[n.card_id].changed for n in plan.notes},

@@ -36,7 +36,9 @@ strict_option = click.option("--strict", is_flag=True,
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mlcards")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show a full traceback on errors (for bug reports).")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
     """Compile the Markdown catalogue in cards/ into Anki decks in dist/.
 
     \b
@@ -67,17 +69,20 @@ def build(root: Path | None, strict: bool, out: Path | None) -> None:
       mlcards build
       mlcards build --strict --out /tmp/decks
     """
-    from .build import check as run_check
-    from .build import deck_path, write
+    from .build import Checked, deck_path
+    from .build import build as run_build
     from .diff import diff_plan
 
     root = _root(root)
-    checked = _guard(lambda: run_check(root, strict=strict))
-    _warn(checked.warnings)
-    for plan in checked.plans:
-        previous = deck_path(root, plan, out)
-        click.echo(diff_plan(plan, previous, _shown(root, previous)).summary())
-    for deck in write(root, checked, out):
+
+    def announce(checked: Checked) -> None:
+        _warn(checked.warnings)
+        for plan in checked.plans:
+            previous = deck_path(root, plan, out)
+            click.echo(diff_plan(plan, previous, _shown(root, previous)).summary())
+
+    written, _ = _guard(lambda: run_build(root, out, strict=strict, before_write=announce))
+    for deck in written:
         click.echo(f"wrote {_shown(root, deck.path)}: {deck.notes} notes, {deck.media} media "
                    f"files, {_size(deck.size)}")
 
@@ -227,6 +232,7 @@ def _guard(action: Callable[[], T]) -> T:
     """Run ``action``; a user's mistake becomes its messages and exit code 1, not a traceback."""
     from .errors import CatalogueInvalid
 
+    debug = bool(click.get_current_context().find_root().params.get("debug"))
     try:
         return action()
     except CatalogueInvalid as e:
@@ -236,6 +242,21 @@ def _guard(action: Callable[[], T]) -> T:
         click.echo(f"error: {n} problem{'s' if n != 1 else ''} found; nothing was written",
                    err=True)
         raise SystemExit(1) from None
+    except click.ClickException:
+        raise
+    except OSError as e:
+        if debug:
+            raise
+        where = f" {e.filename}" if e.filename else ""
+        click.echo(f"error: cannot read or write{where}: {e.strerror or e}; the previous deck "
+                   "and state are unchanged", err=True)
+        raise SystemExit(1) from None
+    except Exception as e:
+        if debug:
+            raise
+        click.echo(f"internal error: {type(e).__name__}: {e}\nThis is a bug in mlcards: run "
+                   "the same command with --debug and report the traceback.", err=True)
+        raise SystemExit(70) from None
 
 
 def _warn(warnings: tuple[str, ...]) -> None:

@@ -13,6 +13,8 @@ from .model import Card, Catalogue, Section
 
 CATALOGUE_FILE = "catalogue.yaml"
 FENCE = "---"
+MAX_FILE_BYTES = 256 * 1024  # a long answer is ~10 KiB; anything near this is a mistake
+MAX_YAML_DEPTH = 8
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ def load(root: Path) -> Loaded:
                                   "repository root, or pass --root"))
         return Loaded((), tuple(problems))
     catalogues = []
-    for folder in sorted(p for p in cards_dir.iterdir() if p.is_dir()):
+    for folder in sorted(p for p in cards_dir.iterdir() if p.is_dir() and _inside(root, p)):
         if not (folder / CATALOGUE_FILE).is_file():
             problems.append(CardError(folder.relative_to(root), None,
                                       f"catalogue folder without {CATALOGUE_FILE}: add one "
@@ -42,7 +44,8 @@ def load(root: Path) -> Loaded:
 
 def _load_catalogue(root: Path, folder: Path, problems: list[CardError]) -> Catalogue:
     path = (folder / CATALOGUE_FILE).relative_to(root)
-    text = _read_text(root / path, path, problems)
+    text = _read_text(root / path, path, problems) if _readable(root, root / path, problems) \
+        else None
     front, key_lines, nodes = _parse_yaml(text or "", path, 1, problems)
     sections = []
     listed = set()
@@ -55,9 +58,9 @@ def _load_catalogue(root: Path, folder: Path, problems: list[CardError]) -> Cata
         name = str(item.get("folder", ""))
         listed.add(name)
         section_dir = folder / name
-        cards = tuple(_load_card(root, p, problems)
-                      for p in sorted(section_dir.glob("*.md")) if p.is_file()) \
-            if name and section_dir.is_dir() else ()
+        cards = tuple(_load_card(root, p, problems) for p in sorted(section_dir.glob("*.md"))
+                      if _readable(root, p, problems)) \
+            if name and _inside(root, section_dir) and section_dir.is_dir() else ()
         sections.append(Section(folder=name, title=str(item.get("title", "")).strip(),
                                 line=line, cards=cards))
     stray = tuple(sorted(p.name for p in folder.iterdir()
@@ -89,6 +92,27 @@ def _load_card(root: Path, file: Path, problems: list[CardError]) -> Card:
                 body_line=end + 2, end_line=end + 1)
 
 
+def _inside(root: Path, path: Path) -> bool:
+    """Whether ``path``, symlinks followed, stays inside the repository."""
+    return path.resolve().is_relative_to(root.resolve())
+
+
+def _readable(root: Path, file: Path, problems: list[CardError]) -> bool:
+    path = file.relative_to(root)
+    if not _inside(root, file):
+        problems.append(CardError(path, None, "is a link to a file outside the repository: "
+                                  "card sources must live in cards/; copy the file here"))
+    elif not file.is_file():
+        problems.append(CardError(path, None, "is not a regular file: replace it with a "
+                                  "Markdown file"))
+    elif file.stat().st_size > MAX_FILE_BYTES:
+        problems.append(CardError(path, None, f"is {file.stat().st_size // 1024} KiB, above the "
+                                  f"{MAX_FILE_BYTES // 1024} KiB limit for one card: split it"))
+    else:
+        return True
+    return False
+
+
 def _read_text(file: Path, path: Path, problems: list[CardError]) -> str | None:
     data = file.read_bytes()
     try:
@@ -98,12 +122,22 @@ def _read_text(file: Path, path: Path, problems: list[CardError]) -> str | None:
         problems.append(CardError(path, line, f"not valid UTF-8 (byte 0x{data[e.start]:02x}): "
                                   "save the file with UTF-8 encoding"))
         return None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        problems.append(CardError(path, line, "contains a NUL byte (is it a binary file?): "
+                                  "save it as plain UTF-8 text"))
+        return None
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _parse_yaml(text: str, path: Path, first_line: int, problems: list[CardError]
                 ) -> tuple[dict[str, Any], dict[str, int], dict[str, list[int]]]:
     """Parse a YAML mapping and remember the line of each key (and of each list item)."""
+    shape = _shape_problem(text)
+    if shape:
+        line, message = shape
+        problems.append(CardError(path, first_line + line, message))
+        return {}, {}, {}
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -137,3 +171,24 @@ def _parse_yaml(text: str, path: Path, first_line: int, problems: list[CardError
         if isinstance(value_node, yaml.SequenceNode):
             item_lines[key] = [first_line + item.start_mark.line for item in value_node.value]
     return {str(k): v for k, v in data.items()}, key_lines, item_lines
+
+
+def _shape_problem(text: str) -> tuple[int, str] | None:
+    """Aliases and deep nesting have no use in front matter, and can make a YAML bomb."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            line = event.start_mark.line if event.start_mark else 0
+            if isinstance(event, yaml.AliasEvent):
+                return line, ("YAML aliases (`*name`) are not allowed in front matter: write "
+                              "the value out")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    return line, (f"YAML nested more than {MAX_YAML_DEPTH} levels deep: front "
+                                  "matter holds flat `key: value` lines")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the full parse reports it, with its line
+    return None

@@ -1,14 +1,14 @@
 """Stage 4: the note type, the notes and the media -> one ``.apkg`` per catalogue.
 
-The only module that knows genanki. genanki writes the collection; this module then gives
-each note the time its content last changed, and zips the result reproducibly (fixed entry
-dates, sorted media, compressed), writing to a temporary file that is renamed into place.
+The only module that knows genanki. genanki writes the collection (in memory); this module
+then gives each note the time its content last changed, and zips the result reproducibly
+(fixed entry dates, sorted media, compressed) into a file that replaces the old one atomically.
 """
 
 from __future__ import annotations
 
+import io
 import json
-import os
 import sqlite3
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -19,6 +19,7 @@ from pathlib import Path
 
 import genanki
 
+from .files import replace_atomically
 from .state import content_hash
 
 MODEL_ID = 1607392319
@@ -97,25 +98,16 @@ def write_deck(out: Path, *, deck_id: int, deck_name: str, description: str,
                notes: Sequence[Note], note_mtimes: Mapping[str, int], notetype_mtime: int,
                media: Mapping[str, Path]) -> None:
     """Write ``out`` atomically: a failure leaves any previous file untouched."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp_db = out.with_name(f".{out.name}.{os.getpid()}.db.tmp")
-    tmp_zip = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        _write_collection(tmp_db, deck_id, deck_name, description, notes, note_mtimes,
-                          notetype_mtime)
-        with zipfile.ZipFile(tmp_zip, "w", compression=zipfile.ZIP_DEFLATED,
-                             compresslevel=6) as zf:
-            _add(zf, "collection.anki2", tmp_db.read_bytes())
-            names = sorted(media)
-            _add(zf, "media", json.dumps({str(i): n for i, n in enumerate(names)}).encode())
-            for i, name in enumerate(names):
-                _add(zf, str(i), media[name].read_bytes())
-        with tmp_zip.open("rb") as f:
-            os.fsync(f.fileno())
-        tmp_zip.replace(out)
-    finally:
-        tmp_db.unlink(missing_ok=True)
-        tmp_zip.unlink(missing_ok=True)
+    collection = _collection(deck_id, deck_name, description, notes, note_mtimes,
+                             notetype_mtime)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        _add(zf, "collection.anki2", collection)
+        names = sorted(media)
+        _add(zf, "media", json.dumps({str(i): n for i, n in enumerate(names)}).encode())
+        for i, name in enumerate(names):
+            _add(zf, str(i), media[name].read_bytes())
+    replace_atomically(out, buffer.getvalue())
 
 
 def _add(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
@@ -125,9 +117,9 @@ def _add(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
     zf.writestr(info, data)
 
 
-def _write_collection(path: Path, deck_id: int, deck_name: str, description: str,
-                      notes: Sequence[Note], note_mtimes: Mapping[str, int],
-                      notetype_mtime: int) -> None:
+def _collection(deck_id: int, deck_name: str, description: str, notes: Sequence[Note],
+                note_mtimes: Mapping[str, int], notetype_mtime: int) -> bytes:
+    """The deck's Anki collection (SQLite), built in memory."""
     nt = note_type()
     model = genanki.Model(
         MODEL_ID, MODEL_NAME,
@@ -140,8 +132,7 @@ def _write_collection(path: Path, deck_id: int, deck_name: str, description: str
         deck.add_note(genanki.Note(model=model, fields=list(note.fields), tags=list(note.tags),
                                    guid=note.guid, due=note.due))
     newest = max([notetype_mtime, *note_mtimes.values()])
-    path.unlink(missing_ok=True)
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(":memory:")
     try:
         cursor = conn.cursor()
         # Ids count up from the newest change time: deterministic for the same sources.
@@ -158,6 +149,7 @@ def _write_collection(path: Path, deck_id: int, deck_name: str, description: str
                        (json.dumps(models, sort_keys=True), newest * 1000))
         conn.commit()
         cursor.execute("VACUUM")
+        return conn.serialize()
     finally:
         conn.close()
 

@@ -19,10 +19,30 @@ from .errors import CardError
 from .model import Card
 
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
-FORBIDDEN_TAGS = ("script", "iframe", "object", "embed", "applet", "frame", "frameset",
-                  "link", "meta", "base", "style", "form", "input", "button", "textarea")
-RESOURCE_ATTRS = ("src", "srcset", "poster", "background", "data", "xlink:href", "lowsrc")
-SAFE_LINK_SCHEMES = ("http", "https", "mailto", "")
+# What a card's HTML may contain. Everything else is reported (with its line) and, should
+# anything slip past the report, removed by the sanitiser (nh3) before it reaches a deck.
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
+    "del", "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
+    "samp", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "u", "ul", "var",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "title", "lang", "dir"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"align", "colspan", "rowspan"},
+    "th": {"align", "colspan", "rowspan"},
+    "ol": {"start", "type"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "details": {"open"},
+}
+ACTIVE_TAGS = {"script", "iframe", "object", "embed", "applet", "frame", "frameset", "link",
+               "meta", "base", "style", "form", "input", "button", "textarea", "svg", "math",
+               "video", "audio", "source", "picture", "template", "noscript"}
+LINK_SCHEMES = ("http", "https", "mailto", "")
 
 
 @dataclass(frozen=True)
@@ -72,7 +92,8 @@ class Renderer:
         problems += [CardError(card.path, card.line_of("summary"), message)
                      for _, message in audit_html(summary, found.media)]
         return RenderedCard(card=card, question=html.escape(card.question, quote=False),
-                            summary=summary, answer=answer, media=dict(found.media)), problems
+                            summary=sanitise(summary), answer=sanitise(answer),
+                            media=dict(found.media)), problems
 
 
 def render(cards: Sequence[Card], root: Path) -> Rendered:
@@ -157,45 +178,63 @@ class _ImageRewriter(Treeprocessor):
 
 
 class _HtmlAudit(HTMLParser):
+    """Checks rendered HTML against the allow-list and says, for each rejection, why."""
+
     def __init__(self, packaged: Collection[str]) -> None:
         super().__init__(convert_charrefs=True)
         self.packaged = packaged
         self.problems: list[tuple[str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in FORBIDDEN_TAGS:
-            self.problems.append((f"<{tag}", f"<{tag}> is not allowed in a card: scripts, "
-                                  "frames, embeds, styles and forms do not belong in a shared "
-                                  "deck; remove it"))
+        if tag not in ALLOWED_TAGS:
+            why = ("scripts, frames, embeds, styles and forms do not belong in a shared deck"
+                   if tag in ACTIVE_TAGS else "it is not on the list of tags a card may use")
+            self.problems.append((f"<{tag}", f"<{tag}> is not allowed in a card: {why}; "
+                                  "remove it"))
+            return
         for name, value in attrs:
-            value = value or ""
-            scheme = urlsplit(value.strip()).scheme.lower()
-            if name.startswith("on"):
-                self.problems.append((name, f"event handler `{name}` on <{tag}> is not "
-                                      "allowed: cards run no scripts; remove it"))
-            elif name == "href" and scheme not in SAFE_LINK_SCHEMES:
-                self.problems.append((value, f"link `{value}` uses `{scheme}:`, which is not "
-                                      "allowed: link to http(s) pages only"))
-            elif tag == "img" and name == "src" and (value in self.packaged or not value):
-                continue  # a Markdown image the build checked (or one it already reported)
-            elif name in RESOURCE_ATTRS and tag == "img":
-                self.problems.append((value, f"raw <img src=\"{value}\"> is not allowed: write "
+            self._attribute(tag, name, (value or "").strip())
+
+    handle_startendtag = handle_starttag
+
+    def _attribute(self, tag: str, name: str, value: str) -> None:
+        scheme = urlsplit(value).scheme.lower()
+        if name.startswith("on"):
+            self.problems.append((name, f"event handler `{name}` on <{tag}> is not allowed: "
+                                  "cards run no scripts; remove it"))
+        elif tag == "img" and name == "src":
+            if value and value not in self.packaged:  # empty: a Markdown image already reported
+                self.problems.append((value, f'raw <img src="{value}"> is not allowed: write '
                                       "![alt](../../../media/name.svg) so the build can check "
                                       "and package the image"))
-            elif name in RESOURCE_ATTRS:
-                self.problems.append((value, f"`{name}=\"{value}\"` on <{tag}> loads a resource, "
-                                      "which is not allowed: put images in media/"))
-            elif name == "style" and "url(" in value.replace(" ", "").lower():
-                self.problems.append(("url(", "`url(…)` in a style attribute loads a resource, "
-                                      "which is not allowed: remove it"))
+        elif name == "href":
+            if scheme not in LINK_SCHEMES or value.startswith("//"):
+                self.problems.append((value, f"link `{value}` is not allowed: link to "
+                                      "http(s) pages only"))
+        elif name == "style":
+            self.problems.append(("style=", f"`style` on <{tag}> is not allowed: colours and "
+                                  "layout belong in the note type's CSS (they would break night "
+                                  "mode), and styles can load remote resources; use a class"))
+        elif name not in ALLOWED_ATTRIBUTES.get(tag, set()) | ALLOWED_ATTRIBUTES["*"]:
+            self.problems.append((name, f"attribute `{name}` on <{tag}> is not allowed; "
+                                  "remove it"))
 
 
 def audit_html(fragment: str, packaged: Collection[str] = ()) -> list[tuple[str, str]]:
-    """What in this HTML would run code or load a resource: (text to locate, message)."""
+    """What in this HTML is off the allow-list: (text to locate it, message)."""
     audit = _HtmlAudit(packaged)
     audit.feed(fragment)
     audit.close()
     return audit.problems
+
+
+def sanitise(fragment: str) -> str:
+    """The final gate: the maintained sanitiser keeps only the allow-list, whatever slipped by."""
+    import nh3
+
+    return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes=set(LINK_SCHEMES) - {""}, link_rel=None,
+                     strip_comments=True)
 
 
 def _line_of(card: Card, needle: str) -> int:

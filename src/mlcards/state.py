@@ -10,7 +10,6 @@ the same times and the same bytes.
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import CardError
+from .files import replace_atomically
 
 STATE_FILE = "build-state.tsv"
 NOTETYPE_KEY = "@notetype"
@@ -87,6 +87,4 @@ def write_state(path: Path, stamps: Mapping[str, Stamp]) -> None:
     text = "".join(lines)
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    replace_atomically(path, text.encode("utf-8"))
