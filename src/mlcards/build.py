@@ -68,7 +68,8 @@ def check(root: Path, *, strict: bool = False, now: float | None = None) -> Chec
         state_path = catalogue.path.parent / STATE_FILE
         old, state_problems = read_state(root / state_path, state_path)
         problems += state_problems
-        problems += _removed(catalogue, old, state_path)
+        if not loaded.problems:  # an unreadable file may be the "missing" card
+            problems += _removed(catalogue, old, state_path)
         digests = {note.card_id: note.digest for note in notes}
         digests[NOTETYPE_KEY] = note_type().digest
         media = {name: path for r in rendered for name, path in r.media.items()}

@@ -71,14 +71,15 @@ def _load_catalogue(root: Path, folder: Path, problems: list[CardError]) -> Cata
 
 def _load_card(root: Path, file: Path, problems: list[CardError]) -> Card:
     path = file.relative_to(root)
-    text = _read_text(file, path, problems) or ""
-    lines = text.split("\n")
+    text = _read_text(file, path, problems)
     empty = Card(path=path, front={}, key_lines={}, body="", body_line=1, end_line=1)
-    if not lines or lines[0].rstrip() != FENCE:
-        if text:
-            problems.append(CardError(path, 1, "no front matter: start the file with a line "
-                                      "`---`, then id, question, difficulty and summary, "
-                                      "then a closing `---`"))
+    if text is None:
+        return empty
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
+        problems.append(CardError(path, 1, "no front matter: start the file with a line "
+                                  "`---`, then id, question, difficulty and summary, then a "
+                                  "closing `---`"))
         return empty
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE)
@@ -138,7 +139,13 @@ def _parse_yaml(text: str, path: Path, first_line: int, problems: list[CardError
         line, message = shape
         problems.append(CardError(path, first_line + line, message))
         return {}, {}, {}
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as e:
+        line = first_line + text[: e.position].count("\n")
+        problems.append(CardError(path, line, f"invalid YAML: character {e.character!r} is not "
+                                  "allowed: remove it"))
+        return {}, {}, {}
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

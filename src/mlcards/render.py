@@ -92,7 +92,8 @@ class Renderer:
         problems += [CardError(card.path, card.line_of("summary"), message)
                      for _, message in audit_html(summary, found.media)]
         return RenderedCard(card=card, question=html.escape(card.question, quote=False),
-                            summary=sanitise(summary), answer=sanitise(answer),
+                            summary=sanitise(summary, found.media),
+                            answer=sanitise(answer, found.media),
                             media=dict(found.media)), problems
 
 
@@ -228,13 +229,17 @@ def audit_html(fragment: str, packaged: Collection[str] = ()) -> list[tuple[str,
     return audit.problems
 
 
-def sanitise(fragment: str) -> str:
-    """The final gate: the maintained sanitiser keeps only the allow-list, whatever slipped by."""
+def sanitise(fragment: str, packaged: Collection[str] = ()) -> str:
+    """The final gate: the maintained sanitiser keeps only the allow-list, whatever slipped by;
+    an image keeps its ``src`` only if it names a file the build packaged."""
     import nh3
+
+    def only_packaged_images(tag: str, attribute: str, value: str) -> str | None:
+        return None if tag == "img" and attribute == "src" and value not in packaged else value
 
     return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes=set(LINK_SCHEMES) - {""}, link_rel=None,
-                     strip_comments=True)
+                     strip_comments=True, attribute_filter=only_packaged_images)
 
 
 def _line_of(card: Card, needle: str) -> int:
