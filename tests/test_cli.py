@@ -257,3 +257,11 @@ def test_build_prints_the_same_summary_as_diff(repo: Repo) -> None:
     repo.edit("01-basics/02-loss.md", "Attention computes", "Loss sums up")
     summary = run(repo, "diff").stdout.splitlines()[0].split(" (compared")[0]
     assert run(repo, "build").stdout.splitlines()[0] == summary
+
+
+def test_check_warns_about_media_files_no_answer_uses(repo: Repo) -> None:
+    (repo.root / "media" / "orphan.png").write_bytes(b"png")
+    result = run(repo, "check")
+    assert result.exit_code == 0
+    assert result.stderr == ("warning: media/orphan.png is not used by any answer: link it "
+                             "from one, or delete it\n")

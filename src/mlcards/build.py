@@ -76,7 +76,7 @@ def check(root: Path, *, strict: bool = False, now: float | None = None) -> Chec
         plans.append(Plan(catalogue, notes, media, old, restamp(old, digests, now)))
     if problems:
         raise CatalogueInvalid(problems)
-    return Checked(tuple(plans), tuple(report.warnings))
+    return Checked(tuple(plans), (*report.warnings, *_unused_media(root, plans)))
 
 
 def build(root: Path, out_dir: Path | None = None, *, strict: bool = False,
@@ -129,6 +129,16 @@ def _note(catalogue: Catalogue, rendered: RenderedCard, position: int) -> Note:
     fields = (rendered.question, rendered.summary, answer, catalogue.title, section.title,
               card.difficulty, card.path.as_posix(), card.id, "")
     return Note(card_id=card.id, fields=fields, tags=tuple(dict.fromkeys(tags)), due=position)
+
+
+def _unused_media(root: Path, plans: list[Plan]) -> list[str]:
+    media_dir = root / "media"
+    if not media_dir.is_dir():
+        return []
+    used = {path for plan in plans for path in plan.media.values()}
+    return [f"media/{f.name} is not used by any answer: link it from one, or delete it"
+            for f in sorted(media_dir.iterdir())
+            if f.is_file() and not f.name.startswith(".") and f.resolve() not in used]
 
 
 def _removed(catalogue: Catalogue, old: dict[str, Stamp], state_path: Path) -> list[CardError]:
