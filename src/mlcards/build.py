@@ -9,7 +9,7 @@ from pathlib import Path
 from .errors import CardError, CatalogueInvalid
 from .files import exclusive, sweep
 from .load import load
-from .model import Catalogue
+from .model import Catalogue, Section
 from .package import Note, note_type, write_deck
 from .render import RenderedCard, Renderer
 from .state import NOTETYPE_KEY, STATE_FILE, Stamp, read_state, restamp, write_state
@@ -58,13 +58,16 @@ def check(root: Path, *, strict: bool = False, now: float | None = None) -> Chec
     renderer = Renderer(root)
     plans = []
     for catalogue in loaded.catalogues:
+        answered = [(section, card) for section in catalogue.sections for card in section.cards
+                    if card.front and card.answered]
         rendered = []
-        for card in catalogue.cards:
-            if card.front and card.answered:
-                done, found = renderer.render(card, root)
-                rendered.append(done)
-                problems += found
-        notes = tuple(_note(catalogue, r, position) for position, r in enumerate(rendered))
+        for (section, _), (done, found) in zip(
+                answered, renderer.render_all([card for _, card in answered], root),
+                strict=True):
+            rendered.append((section, done))
+            problems += found
+        notes = tuple(_note(catalogue, section, r, position)
+                      for position, (section, r) in enumerate(rendered))
         state_path = catalogue.path.parent / STATE_FILE
         old, state_problems = read_state(root / state_path, state_path)
         problems += state_problems
@@ -72,8 +75,9 @@ def check(root: Path, *, strict: bool = False, now: float | None = None) -> Chec
             problems += _removed(catalogue, old, state_path)
         digests = {note.card_id: note.digest for note in notes}
         digests[NOTETYPE_KEY] = note_type().digest
-        media = {name: path for r in rendered for name, path in r.media.items()}
+        media = {name: path for _, r in rendered for name, path in r.media.items()}
         plans.append(Plan(catalogue, notes, media, old, restamp(old, digests, now)))
+    renderer.close()
     if problems:
         raise CatalogueInvalid(problems)
     return Checked(tuple(plans), (*report.warnings, *_unused_media(root, plans)))
@@ -116,9 +120,9 @@ def deck_path(root: Path, plan: Plan, out_dir: Path | None = None) -> Path:
     return (out_dir or root / "dist") / f"{plan.catalogue.slug}.apkg"
 
 
-def _note(catalogue: Catalogue, rendered: RenderedCard, position: int) -> Note:
+def _note(catalogue: Catalogue, section: Section, rendered: RenderedCard, position: int
+          ) -> Note:
     card = rendered.card
-    section = next(s for s in catalogue.sections if card in s.cards)
     answer = rendered.answer
     if card.retired:
         answer = RETIRED_NOTICE.format(tag=catalogue.tag) + answer

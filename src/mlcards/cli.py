@@ -79,7 +79,8 @@ def build(root: Path | None, strict: bool, out: Path | None) -> None:
         _warn(checked.warnings)
         for plan in checked.plans:
             previous = deck_path(root, plan, out)
-            click.echo(diff_plan(plan, previous, _shown(root, previous)).summary())
+            click.echo(diff_plan(plan, previous, _shown(root, previous), details=False)
+                       .summary())
 
     written, _ = _guard(lambda: run_build(root, out, strict=strict, before_write=announce))
     for deck in written:

@@ -49,9 +49,10 @@ class DeckDiff:
         }
 
 
-def diff_plan(plan: Plan, previous: Path, shown_as: str) -> DeckDiff:
-    """Compare a plan with the notes of the previous build (``previous``), if it exists."""
-    before = _read_notes(previous) if previous.is_file() else None
+def diff_plan(plan: Plan, previous: Path, shown_as: str, *, details: bool = True) -> DeckDiff:
+    """Compare a plan with the last build: notes added and changed come from the state file;
+    with ``details``, the previous package (if any) tells which fields and tags changed."""
+    before = _read_notes(previous) if details and previous.is_file() else None
     added, changed, retired, unchanged = [], [], [], 0
     for note in plan.notes:
         old = plan.old.get(note.card_id)

@@ -101,7 +101,7 @@ def write_deck(out: Path, *, deck_id: int, deck_name: str, description: str,
     collection = _collection(deck_id, deck_name, description, notes, note_mtimes,
                              notetype_mtime)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    with zipfile.ZipFile(buffer, "w") as zf:
         _add(zf, "collection.anki2", collection)
         names = sorted(media)
         _add(zf, "media", json.dumps({str(i): n for i, n in enumerate(names)}).encode())
@@ -112,9 +112,9 @@ def write_deck(out: Path, *, deck_id: int, deck_name: str, description: str,
 
 def _add(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
     info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-    info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
-    zf.writestr(info, data)
+    # Level 1: a fifth of the uncompressed size, at a fraction of level 6's time.
+    zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
 
 
 def _collection(deck_id: int, deck_name: str, description: str, notes: Sequence[Note],
@@ -137,11 +137,10 @@ def _collection(deck_id: int, deck_name: str, description: str, notes: Sequence[
         cursor = conn.cursor()
         # Ids count up from the newest change time: deterministic for the same sources.
         genanki.Package(deck).write_to_db(cursor, newest, _ids(newest))
-        for note in notes:
-            mtime = note_mtimes[note.card_id]
-            cursor.execute("UPDATE notes SET mod = ? WHERE guid = ?", (mtime, note.guid))
-            cursor.execute("UPDATE cards SET mod = ? WHERE nid = (SELECT id FROM notes "
-                           "WHERE guid = ?)", (mtime, note.guid))
+        note_ids = dict(cursor.execute("SELECT guid, id FROM notes").fetchall())
+        mtimes = [(note_mtimes[note.card_id], note_ids[note.guid]) for note in notes]
+        cursor.executemany("UPDATE notes SET mod = ? WHERE id = ?", mtimes)
+        cursor.executemany("UPDATE cards SET mod = ? WHERE nid = ?", mtimes)  # nid is indexed
         (models_json,) = cursor.execute("SELECT models FROM col").fetchone()
         models = json.loads(models_json)
         models[str(MODEL_ID)]["mod"] = notetype_mtime

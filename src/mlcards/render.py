@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import multiprocessing as mp
+import os
 import xml.etree.ElementTree as etree
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,10 +18,13 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .cache import RenderCache
 from .errors import CardError
 from .model import Card
 
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
+MAX_MEDIA_BYTES = 5 * 1024 * 1024
+PARALLEL_FROM = 200  # new cards to render before worker processes pay for their start-up
 # What a card's HTML may contain. Everything else is reported (with its line) and, should
 # anything slip past the report, removed by the sanitiser (nh3) before it reaches a deck.
 ALLOWED_TAGS = {
@@ -54,18 +60,19 @@ class RenderedCard:
     media: dict[str, Path] = field(default_factory=dict)  # flat name in Anki -> file on disk
 
 
-@dataclass(frozen=True)
-class Rendered:
-    cards: tuple[RenderedCard, ...]
-    problems: tuple[CardError, ...]
+# What rendering one card gives: summary and answer HTML, media (flat name -> file), and
+# problems as (line, message).
+Rendered = tuple[str, str, dict[str, Path], list[tuple[int, str]]]
 
 
 class Renderer:
     """One Markdown engine, reused for every card of a build."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, cache: bool = True) -> None:
         self.media_dir = (root / "media").resolve()
-        self._images = _ImageExtension(self.media_dir)
+        self._names: dict[Path, str] = {}
+        self._images = _ImageExtension(self.media_dir, self._media_name)
+        self._cache = RenderCache.open(root, self.media_dir) if cache else None
         self._md = markdown.Markdown(
             extensions=["tables", "sane_lists", "pymdownx.superfences", "pymdownx.highlight",
                         "pymdownx.arithmatex", "pymdownx.betterem", self._images],
@@ -83,29 +90,71 @@ class Renderer:
 
     def render(self, card: Card, root: Path) -> tuple[RenderedCard, list[CardError]]:
         """Render one card; problems name the line of the body they come from."""
+        return self.render_all([card], root)[0]
+
+    def render_all(self, cards: Sequence[Card], root: Path
+                   ) -> list[tuple[RenderedCard, list[CardError]]]:
+        """Render cards, reusing cached results; many new ones are shared out over the CPUs."""
+        keys = [self._cache.key(card) if self._cache else "" for card in cards]
+        done: list[Rendered | None] = [self._cache.get(key, self._media_name) if self._cache
+                                       else None for key in keys]
+        todo = [i for i, hit in enumerate(done) if hit is None]
+        for i, result in zip(todo, self._render_many([cards[i] for i in todo], root),
+                             strict=True):
+            done[i] = result
+            if self._cache:
+                self._cache.put(keys[i], result, root)
+        out = []
+        for card, entry in zip(cards, done, strict=True):
+            assert entry is not None
+            summary, answer, media, problems = entry
+            out.append((RenderedCard(card=card, question=html.escape(card.question, quote=False),
+                                     summary=summary, answer=answer, media=media),
+                        [CardError(card.path, line, message) for line, message in problems]))
+        return out
+
+    def _render_many(self, cards: Sequence[Card], root: Path) -> list[Rendered]:
+        workers = min(os.cpu_count() or 1, 8)
+        if len(cards) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
+            return [self._render(card, root) for card in cards]
+        chunks = [list(cards[i::workers]) for i in range(workers)]
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            parts = list(pool.map(_render_chunk, [root] * workers, chunks))
+        results: list[Rendered] = [("", "", {}, [])] * len(cards)
+        for w, part in enumerate(parts):
+            results[w::workers] = part
+        return results
+
+    def close(self) -> None:
+        """Save what this build rendered for the next one."""
+        if self._cache:
+            self._cache.close()
+
+    def _render(self, card: Card, root: Path) -> Rendered:
         self._images.start(root / card.path.parent)
         answer = self.markdown(card.body)
         summary = self.markdown(card.summary)
         found = self._images.found
-        problems = [CardError(card.path, _line_of(card, needle), message)
-                    for needle, message in [*found.problems, *audit_html(answer, found.media)]]
-        problems += [CardError(card.path, card.line_of("summary"), message)
-                     for _, message in audit_html(summary, found.media)]
-        return RenderedCard(card=card, question=html.escape(card.question, quote=False),
-                            summary=sanitise(summary, found.media),
-                            answer=sanitise(answer, found.media),
-                            media=dict(found.media)), problems
+        problems = [(_line_of(card, needle), message) for needle, message in found.problems]
+        clean_answer, clean_summary = sanitise(answer, found.media), sanitise(summary, found.media)
+        if clean_answer != answer:  # the sanitiser removed something: say what, and where
+            problems += [(_line_of(card, needle), message)
+                         for needle, message in audit_html(answer, found.media)]
+        if clean_summary != summary:
+            problems += [(card.line_of("summary"), message)
+                         for _, message in audit_html(summary, found.media)]
+        return clean_summary, clean_answer, dict(found.media), problems
+
+    def _media_name(self, path: Path) -> str:
+        if path not in self._names:
+            self._names[path] = media_name(path)
+        return self._names[path]
 
 
-def render(cards: Sequence[Card], root: Path) -> Rendered:
-    """Render every answered card."""
-    renderer = Renderer(root)
-    done, problems = [], []
-    for card in cards:
-        rendered, found = renderer.render(card, root)
-        done.append(rendered)
-        problems += found
-    return Rendered(tuple(done), tuple(problems))
+def _render_chunk(root: Path, cards: list[Card]) -> list[Rendered]:
+    """In a worker process: render cards with a renderer of its own (no cache)."""
+    renderer = Renderer(root, cache=False)
+    return [renderer._render(card, root) for card in cards]
 
 
 def media_name(path: Path) -> str:
@@ -121,9 +170,10 @@ class _Found:
 
 
 class _ImageExtension(Extension):
-    def __init__(self, media_dir: Path) -> None:
+    def __init__(self, media_dir: Path, name_of: Callable[[Path], str]) -> None:
         super().__init__()
         self.media_dir = media_dir
+        self.name_of = name_of
         self.card_dir = media_dir
         self.found = _Found()
 
@@ -171,8 +221,12 @@ class _ImageRewriter(Treeprocessor):
         elif target.suffix.lower() not in IMAGE_SUFFIXES:
             found.problems.append((src, f"image `{src}` has an unsupported type: use "
                                    f"{', '.join(s[1:] for s in IMAGE_SUFFIXES)}"))
+        elif target.stat().st_size > MAX_MEDIA_BYTES:
+            found.problems.append((src, f"image `{src}` is larger than "
+                                   f"{MAX_MEDIA_BYTES // 1024 // 1024} MiB: shrink it (SVG, or "
+                                   "a compressed PNG or WebP)"))
         else:
-            name = media_name(target)
+            name = self.ext.name_of(target)
             found.media[name] = target
             return name
         return None
@@ -235,7 +289,11 @@ def sanitise(fragment: str, packaged: Collection[str] = ()) -> str:
     import nh3
 
     def only_packaged_images(tag: str, attribute: str, value: str) -> str | None:
-        return None if tag == "img" and attribute == "src" and value not in packaged else value
+        if tag == "img" and attribute == "src" and value not in packaged:
+            return None
+        if attribute == "href" and value.strip().startswith("//"):
+            return None  # protocol-relative: a remote address without a scheme
+        return value
 
     return nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes=set(LINK_SCHEMES) - {""}, link_rel=None,

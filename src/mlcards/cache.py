@@ -1,0 +1,101 @@
+"""A cache of rendered cards, so that a rebuild re-renders only what changed.
+
+Keyed by everything rendering reads: the card's summary and body, its folder (images are
+relative to it), the lines they start on (errors name them), and the versions of this module's
+rendering and of the libraries doing it. Images are checked again on every hit: the file must
+still be inside media/ with the same content, or the entry is not used. A cache that cannot be
+opened or written is simply not used. It lives in ``.cache/mlcards/`` (not committed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .model import Card
+
+if TYPE_CHECKING:
+    from .render import Rendered
+
+RENDER_VERSION = "1"  # bump when rendering changes in a way the library versions do not show
+LIBRARIES = ("markdown", "pymdown-extensions", "pygments", "nh3")
+
+
+class RenderCache:
+    def __init__(self, conn: sqlite3.Connection, root: Path, media_dir: Path) -> None:
+        self._conn = conn
+        self._root = root
+        self._media_dir = media_dir
+        self._new: dict[str, str] = {}
+        self._files: dict[str, Path | None] = {}
+        self._salt = json.dumps([RENDER_VERSION, *(_version(lib) for lib in LIBRARIES)])
+
+    @classmethod
+    def open(cls, root: Path, media_dir: Path) -> RenderCache | None:
+        try:
+            folder = root / ".cache" / "mlcards"
+            folder.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(folder / "render.sqlite", timeout=10)
+            conn.execute("CREATE TABLE IF NOT EXISTS rendered (key TEXT PRIMARY KEY, "
+                         "value TEXT NOT NULL)")
+        except (OSError, sqlite3.Error):
+            return None
+        return cls(conn, root, media_dir)
+
+    def key(self, card: Card) -> str:
+        parts = [self._salt, card.path.parent.as_posix(), card.summary, card.body,
+                 card.body_line, card.line_of("summary")]
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+    def get(self, key: str, name_of: Callable[[Path], str]) -> Rendered | None:
+        try:
+            row = self._conn.execute("SELECT value FROM rendered WHERE key = ?",
+                                     (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None:
+            return None
+        summary, answer, media, problems = json.loads(row[0])
+        files = {}
+        for name, relative in media.items():
+            path = self._checked(relative)
+            if path is None or name_of(path) != name:
+                return None  # the image changed or moved: render again
+            files[name] = path
+        return summary, answer, files, [(line, message) for line, message in problems]
+
+    def _checked(self, relative: str) -> Path | None:
+        """The image file, if it is (still) a regular file inside media/; once per build."""
+        if relative not in self._files:
+            path = (self._root / relative).resolve()
+            ok = path.is_relative_to(self._media_dir) and path.is_file()
+            self._files[relative] = path if ok else None
+        return self._files[relative]
+
+    def put(self, key: str, rendered: Rendered, root: Path) -> None:
+        summary, answer, media, problems = rendered
+        relative = {name: path.relative_to(root.resolve()).as_posix()
+                    for name, path in media.items()}
+        self._new[key] = json.dumps([summary, answer, relative, problems])
+
+    def close(self) -> None:
+        try:
+            with self._conn:
+                self._conn.executemany("INSERT OR REPLACE INTO rendered VALUES (?, ?)",
+                                       self._new.items())
+        except sqlite3.Error:
+            pass  # a cache that cannot be written is only slower
+        finally:
+            self._conn.close()
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "?"
