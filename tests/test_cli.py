@@ -96,8 +96,8 @@ BAD_INPUTS = {
     "malformed front matter YAML": (
         lambda r: r.write_raw("01-basics/01-attention.md",
                               "---\nid: attention\nquestion: [unclosed\ndifficulty: easy\n---\nA"),
-        ["cards/demo/01-basics/01-attention.md:4: invalid YAML: expected ',' or ']', but got "
-         "':'; check indentation, and quote values that contain `: ` or start with "
+        ["cards/demo/01-basics/01-attention.md:4: invalid YAML: did not find expected ',' or "
+         "']'; check indentation, and quote values that contain `: ` or start with "
          "a special character"]),
     "front matter never closed": (
         lambda r: r.write_raw("01-basics/01-attention.md", "---\nid: attention\n"),

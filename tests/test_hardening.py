@@ -218,7 +218,7 @@ def test_a_read_only_dist_leaves_the_previous_deck_and_says_so(built: Repo) -> N
     finally:
         subprocess.run(["chattr", "-i", str(dist)], check=True)
     assert result.exit_code == 1
-    assert result.stderr == (f"error: cannot read or write {dist}/.demo.apkg.{os.getpid()}.tmp:"
+    assert result.stderr == (f"error: cannot read or write {dist}/.demo.apkg.db.{os.getpid()}.tmp:"
                              " Operation not permitted; the previous deck and state are "
                              "unchanged\n")
     assert_untouched(built, before)

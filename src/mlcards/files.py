@@ -11,22 +11,31 @@ from pathlib import Path
 TEMP_SUFFIX = ".tmp"
 
 
-def replace_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a hidden temporary file beside ``path``, then rename it into place.
-
-    Everything is prepared in memory first, so the temporary file lives only for the write
-    itself; one left by a process killed in that moment is removed by ``sweep``.
-    """
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """Yield a hidden temporary path beside ``path``; when the block succeeds, the file written
+    there is flushed to disk and renamed over ``path``. On failure it is removed. One left by a
+    process killed meanwhile is removed by ``sweep``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+    temp = temp_path(path)
     try:
-        with temp.open("wb") as f:
-            f.write(data)
-            f.flush()
+        yield temp
+        with temp.open("rb+") as f:
             os.fsync(f.fileno())
         temp.replace(path)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def replace_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data``: a reader sees the old file or the new one."""
+    with atomic_output(path) as temp:
+        temp.write_bytes(data)
+
+
+def temp_path(path: Path, kind: str = "") -> Path:
+    """``dir/.name[.kind].<pid>.tmp``: hidden, unique to this process, known to ``sweep``."""
+    return path.with_name(f".{path.name}{'.' + kind if kind else ''}.{os.getpid()}{TEMP_SUFFIX}")
 
 
 def sweep(folder: Path) -> None:

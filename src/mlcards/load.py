@@ -185,6 +185,8 @@ def _parse_yaml(text: str, path: Path, first_line: int, problems: list[CardError
 
 def _shape_problem(text: str) -> tuple[int, str] | None:
     """Aliases and deep nesting have no use in front matter, and can make a YAML bomb."""
+    if not _may_be_deep_or_aliased(text):
+        return None
     depth = 0
     try:
         for event in yaml.parse(text, Loader=Loader):
@@ -202,3 +204,14 @@ def _shape_problem(text: str) -> tuple[int, str] | None:
     except yaml.YAMLError:
         return None  # the full parse reports it, with its line
     return None
+
+
+def _may_be_deep_or_aliased(text: str) -> bool:
+    """A cheap test that rules out aliases and deep nesting for ordinary front matter (only
+    then is the full event scan skipped): no `*`, no `&`, few brackets or dashes, and no line
+    indented deeper than the nesting limit allows."""
+    if "*" in text or "&" in text:
+        return True
+    if text.count("[") + text.count("{") + text.count("- ") + text.count("-\n") > MAX_YAML_DEPTH:
+        return True
+    return any(len(line) - len(line.lstrip()) > 2 * MAX_YAML_DEPTH for line in text.split("\n"))

@@ -1,14 +1,15 @@
 """Stage 4: the note type, the notes and the media -> one ``.apkg`` per catalogue.
 
-The only module that knows genanki. genanki writes the collection (in memory); this module
-then gives each note the time its content last changed, and zips the result reproducibly
-(fixed entry dates, sorted media, compressed) into a file that replaces the old one atomically.
+The only module that knows genanki. genanki writes the collection (a hidden temporary SQLite
+file); this module then gives each note the time its content last changed, and zips the result
+reproducibly (fixed entry dates, sorted media, compressed) into a file that replaces the old one
+atomically.
 """
 
 from __future__ import annotations
 
-import io
 import json
+import shutil
 import sqlite3
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -16,10 +17,11 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import IO
 
 import genanki
 
-from .files import replace_atomically
+from .files import atomic_output, temp_path
 from .state import content_hash
 
 MODEL_ID = 1607392319
@@ -98,28 +100,38 @@ def write_deck(out: Path, *, deck_id: int, deck_name: str, description: str,
                notes: Sequence[Note], note_mtimes: Mapping[str, int], notetype_mtime: int,
                media: Mapping[str, Path]) -> None:
     """Write ``out`` atomically: a failure leaves any previous file untouched."""
-    collection = _collection(deck_id, deck_name, description, notes, note_mtimes,
-                             notetype_mtime)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        _add(zf, "collection.anki2", collection)
-        names = sorted(media)
-        _add(zf, "media", json.dumps({str(i): n for i, n in enumerate(names)}).encode())
-        for i, name in enumerate(names):
-            _add(zf, str(i), media[name].read_bytes())
-    replace_atomically(out, buffer.getvalue())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    database = temp_path(out, "db")
+    try:
+        _collection(database, deck_id, deck_name, description, notes, note_mtimes,
+                    notetype_mtime)
+        with atomic_output(out) as temp, zipfile.ZipFile(temp, "w") as zf:
+            with database.open("rb") as db, _entry(zf, "collection.anki2") as entry:
+                shutil.copyfileobj(db, entry, 1 << 20)
+            names = sorted(media)
+            with _entry(zf, "media") as entry:
+                entry.write(json.dumps({str(i): n for i, n in enumerate(names)}).encode())
+            for i, name in enumerate(names):
+                with _entry(zf, str(i)) as entry:
+                    entry.write(media[name].read_bytes())
+    finally:
+        database.unlink(missing_ok=True)
 
 
-def _add(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
+def _entry(zf: zipfile.ZipFile, name: str) -> IO[bytes]:
+    """A zip entry with a fixed date, so that the same content gives the same bytes."""
     info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
     info.external_attr = 0o644 << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
     # Level 1: a fifth of the uncompressed size, at a fraction of level 6's time.
-    zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+    info._compresslevel = 1  # type: ignore[attr-defined]  # ZipInfo.compress_level in 3.13
+    return zf.open(info, "w", force_zip64=True)
 
 
-def _collection(deck_id: int, deck_name: str, description: str, notes: Sequence[Note],
-                note_mtimes: Mapping[str, int], notetype_mtime: int) -> bytes:
-    """The deck's Anki collection (SQLite), built in memory."""
+def _collection(path: Path, deck_id: int, deck_name: str, description: str,
+                notes: Sequence[Note], note_mtimes: Mapping[str, int], notetype_mtime: int
+                ) -> None:
+    """Write the deck's Anki collection (SQLite) to ``path``."""
     nt = note_type()
     model = genanki.Model(
         MODEL_ID, MODEL_NAME,
@@ -129,10 +141,12 @@ def _collection(deck_id: int, deck_name: str, description: str, notes: Sequence[
         css=nt.css, sort_field_index=SORT_FIELD)
     deck = genanki.Deck(deck_id, deck_name, description=description)
     for note in notes:
-        deck.add_note(genanki.Note(model=model, fields=list(note.fields), tags=list(note.tags),
-                                   guid=note.guid, due=note.due))
+        deck.add_note(_Note(model=model, fields=list(note.fields), tags=list(note.tags),
+                            guid=note.guid, due=note.due))
     newest = max([notetype_mtime, *note_mtimes.values()])
-    conn = sqlite3.connect(":memory:")
+    path.unlink(missing_ok=True)
+    path.touch()  # an unwritable folder fails here, as an OSError that names the file
+    conn = sqlite3.connect(path)
     try:
         cursor = conn.cursor()
         # Ids count up from the newest change time: deterministic for the same sources.
@@ -148,9 +162,16 @@ def _collection(deck_id: int, deck_name: str, description: str, notes: Sequence[
                        (json.dumps(models, sort_keys=True), newest * 1000))
         conn.commit()
         cursor.execute("VACUUM")
-        return conn.serialize()
     finally:
         conn.close()
+
+
+class _Note(genanki.Note):  # type: ignore[misc]
+    """genanki's note without its regex check of field HTML: render.sanitise has already
+    passed every field through an HTML parser and the nh3 sanitiser."""
+
+    def _check_invalid_html_tags_in_fields(self) -> None:
+        pass
 
 
 def _ids(start_seconds: int) -> object:
