@@ -24,7 +24,7 @@ from .model import Card
 
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif")
 MAX_MEDIA_BYTES = 5 * 1024 * 1024
-PARALLEL_FROM = 200  # new cards to render before worker processes pay for their start-up
+PARALLEL_FROM = 32  # new cards to render before worker processes pay for their start-up
 # What a card's HTML may contain. Everything else is reported (with its line) and, should
 # anything slip past the report, removed by the sanitiser (nh3) before it reaches a deck.
 ALLOWED_TAGS = {
@@ -73,7 +73,18 @@ class Renderer:
         self._names: dict[Path, str] = {}
         self._images = _ImageExtension(self.media_dir, self._media_name)
         self._cache = RenderCache.open(root, self.media_dir) if cache else None
-        self._md = markdown.Markdown(
+        self._engine: markdown.Markdown | None = None
+
+    @property
+    def _md(self) -> markdown.Markdown:
+        """The Markdown engine, built on first use (a build served by the cache or by worker
+        processes never needs one here)."""
+        if self._engine is None:
+            self._engine = self._new_engine()
+        return self._engine
+
+    def _new_engine(self) -> markdown.Markdown:
+        return markdown.Markdown(
             extensions=["tables", "sane_lists", "pymdownx.superfences", "pymdownx.highlight",
                         "pymdownx.arithmatex", "pymdownx.betterem", self._images],
             extension_configs={
