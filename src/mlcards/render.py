@@ -128,13 +128,11 @@ class Renderer:
         workers = min(os.cpu_count() or 1, 8)
         if len(cards) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
             return [self._render(card, root) for card in cards]
-        chunks = [list(cards[i::workers]) for i in range(workers)]
+        # Small chunks: the workers stay busy to the end and hold little memory at a time.
+        chunks = [list(cards[i:i + 32]) for i in range(0, len(cards), 32)]
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            parts = list(pool.map(_render_chunk, [root] * workers, chunks))
-        results: list[Rendered] = [("", "", {}, [])] * len(cards)
-        for w, part in enumerate(parts):
-            results[w::workers] = part
-        return results
+            return [rendered for part in pool.map(_render_chunk, [root] * len(chunks), chunks)
+                    for rendered in part]
 
     def close(self) -> None:
         """Save what this build rendered for the next one."""
@@ -162,9 +160,12 @@ class Renderer:
         return self._names[path]
 
 
+_worker_renderers: dict[Path, Renderer] = {}
+
+
 def _render_chunk(root: Path, cards: list[Card]) -> list[Rendered]:
-    """In a worker process: render cards with a renderer of its own (no cache)."""
-    renderer = Renderer(root, cache=False)
+    """In a worker process: render cards with the worker's own renderer (no cache)."""
+    renderer = _worker_renderers.setdefault(root, Renderer(root, cache=False))
     return [renderer._render(card, root) for card in cards]
 
 
