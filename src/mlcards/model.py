@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +75,7 @@ class Catalogue:
     front: Mapping[str, Any]
     key_lines: Mapping[str, int]
     sections: tuple[Section, ...] = ()
-    stray_folders: tuple[str, ...] = field(default=())  # folders not listed in catalogue.yaml
+    stray_folders: tuple[str, ...] = ()  # folders not listed in catalogue.yaml
 
     @property
     def title(self) -> str:

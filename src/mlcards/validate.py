@@ -5,8 +5,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from .errors import CardError
 from .model import DIFFICULTIES, Card, Catalogue
@@ -110,17 +112,17 @@ def _check_card(card: Card) -> Iterable[CardError]:
         yield CardError(path, card.line_of("retired"), "`retired` must be true or false")
 
 
-def _keys(path: object, front: dict[str, object] | object, lines: dict[str, int] | object,
+def _keys(path: Path, front: Mapping[str, Any], lines: Mapping[str, int],
           allowed: Sequence[str], required: Sequence[str], end_line: int
           ) -> Iterable[CardError]:
-    assert isinstance(front, dict) and isinstance(lines, dict)
+    """Unknown keys (with a "did you mean") and missing required keys."""
     for key in front:
         if key not in allowed:
-            yield CardError(str(path), lines.get(key, end_line), f"unknown key `{key}`"
+            yield CardError(path, lines.get(key, end_line), f"unknown key `{key}`"
                             f"{_did_you_mean(key, allowed)}; allowed: {', '.join(allowed)}")
     for key in required:
         if key not in front:
-            yield CardError(str(path), end_line, f"missing `{key}`: add `{key}: …` to the "
+            yield CardError(path, end_line, f"missing `{key}`: add `{key}: …` to the "
                             "front matter")
 
 
