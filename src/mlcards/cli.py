@@ -46,6 +46,7 @@ def main(ctx: click.Context, debug: bool) -> None:
       mlcards check        # validate every card, print every problem
       mlcards build        # write dist/ml-breadth.apkg
       mlcards diff         # what re-importing the next build will change
+      mlcards preview      # offline HTML preview of every card in dist/preview/
       mlcards stats        # answered / total and words, per section
     """
 
@@ -88,7 +89,7 @@ def build(root: Path | None, strict: bool, out: Path | None) -> None:
                    f"files, {_size(deck.size)}")
 
 
-@main.command()
+@main.command(short_help="What importing the next build will change.")
 @root_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Where the last build was written (default: dist/ under the root).")
@@ -134,7 +135,7 @@ def diff(root: Path | None, out: Path | None, as_json: bool) -> None:
             click.echo(f"  retired  {card_id}")
 
 
-@main.command()
+@main.command(short_help="Validate every card; write nothing.")
 @root_option
 @strict_option
 def check(root: Path | None, strict: bool) -> None:
@@ -182,7 +183,7 @@ def preview(root: Path | None, out: Path | None, mathjax: Path | None) -> None:
     click.echo(f"wrote {_shown(root, index)}: {notes} cards")
 
 
-@main.command()
+@main.command(short_help="Answered / total and words, per section and difficulty.")
 @root_option
 def stats(root: Path | None) -> None:
     """Per section and difficulty: answered / total questions, and words in the answers.
