@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,15 +52,22 @@ class RenderCache:
                  card.body_line, card.line_of("summary")]
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
-    def get(self, key: str, name_of: Callable[[Path], str]) -> Rendered | None:
+    def get_many(self, keys: Sequence[str], name_of: Callable[[Path], str]
+                 ) -> list[Rendered | None]:
+        """The cached renders of ``keys`` (None where there is none, or it is stale)."""
+        found: dict[str, str] = {}
         try:
-            row = self._conn.execute("SELECT value FROM rendered WHERE key = ?",
-                                     (key,)).fetchone()
+            for start in range(0, len(keys), 500):
+                batch = keys[start:start + 500]
+                marks = ",".join("?" * len(batch))
+                found.update(self._conn.execute(
+                    f"SELECT key, value FROM rendered WHERE key IN ({marks})", batch))
         except sqlite3.Error:
-            return None
-        if row is None:
-            return None
-        summary, answer, media, problems = json.loads(row[0])
+            return [None] * len(keys)
+        return [self._decode(found[key], name_of) if key in found else None for key in keys]
+
+    def _decode(self, value: str, name_of: Callable[[Path], str]) -> Rendered | None:
+        summary, answer, media, problems = json.loads(value)
         files = {}
         for name, relative in media.items():
             path = self._checked(relative)

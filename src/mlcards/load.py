@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -103,14 +104,18 @@ def _inside(root: Path, path: Path) -> bool:
 def _readable(root: Path, file: Path, problems: list[CardError]) -> bool:
     """A regular file of sane size inside the repository (its folder was checked already)."""
     path = file.relative_to(root)
+    try:
+        info = file.stat()  # follows a symlink; checked for containment below
+    except OSError:
+        info = None
     if file.is_symlink() and not _inside(root, file):
         problems.append(CardError(path, None, "is a link to a file outside the repository: "
                                   "card sources must live in cards/; copy the file here"))
-    elif not file.is_file():
+    elif info is None or not stat.S_ISREG(info.st_mode):
         problems.append(CardError(path, None, "is not a regular file: replace it with a "
                                   "Markdown file"))
-    elif file.stat().st_size > MAX_FILE_BYTES:
-        problems.append(CardError(path, None, f"is {file.stat().st_size // 1024} KiB, above the "
+    elif info.st_size > MAX_FILE_BYTES:
+        problems.append(CardError(path, None, f"is {info.st_size // 1024} KiB, above the "
                                   f"{MAX_FILE_BYTES // 1024} KiB limit for one card: split it"))
     else:
         return True

@@ -107,8 +107,8 @@ class Renderer:
                    ) -> list[tuple[RenderedCard, list[CardError]]]:
         """Render cards, reusing cached results; many new ones are shared out over the CPUs."""
         keys = [self._cache.key(card) if self._cache else "" for card in cards]
-        done: list[Rendered | None] = [self._cache.get(key, self._media_name) if self._cache
-                                       else None for key in keys]
+        done: list[Rendered | None] = (self._cache.get_many(keys, self._media_name)
+                                       if self._cache else [None] * len(cards))
         todo = [i for i, hit in enumerate(done) if hit is None]
         for i, result in zip(todo, self._render_many([cards[i] for i in todo], root),
                              strict=True):
