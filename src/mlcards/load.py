@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from .cache import FrontMatterCache
 from .errors import CardError
 from .model import Card, Catalogue, Section
 
@@ -26,8 +27,17 @@ class Loaded:
     problems: tuple[CardError, ...]
 
 
-def load(root: Path) -> Loaded:
+def load(root: Path, *, cache: bool = True) -> Loaded:
     """Read every catalogue below ``root/cards``; unreadable files become problems."""
+    parsed = FrontMatterCache.open(root) if cache else None
+    try:
+        return _load(root, parsed)
+    finally:
+        if parsed:
+            parsed.close()
+
+
+def _load(root: Path, parsed: FrontMatterCache | None) -> Loaded:
     cards_dir = root / "cards"
     problems: list[CardError] = []
     if not cards_dir.is_dir():
@@ -41,11 +51,12 @@ def load(root: Path) -> Loaded:
                                       f"catalogue folder without {CATALOGUE_FILE}: add one "
                                       "with title, deck, deck_id and sections"))
             continue
-        catalogues.append(_load_catalogue(root, folder, problems))
+        catalogues.append(_load_catalogue(root, folder, problems, parsed))
     return Loaded(tuple(catalogues), tuple(problems))
 
 
-def _load_catalogue(root: Path, folder: Path, problems: list[CardError]) -> Catalogue:
+def _load_catalogue(root: Path, folder: Path, problems: list[CardError],
+                    parsed: FrontMatterCache | None) -> Catalogue:
     path = (folder / CATALOGUE_FILE).relative_to(root)
     text = _read_text(root / path, path, problems) if _readable(root, root / path, problems) \
         else None
@@ -61,7 +72,8 @@ def _load_catalogue(root: Path, folder: Path, problems: list[CardError]) -> Cata
         name = str(item.get("folder", ""))
         listed.add(name)
         section_dir = folder / name
-        cards = tuple(_load_card(root, p, problems) for p in sorted(section_dir.glob("*.md"))
+        cards = tuple(_load_card(root, p, problems, parsed)
+                      for p in sorted(section_dir.glob("*.md"))
                       if _readable(root, p, problems)) \
             if name and _inside(root, section_dir) and section_dir.is_dir() else ()
         sections.append(Section(folder=name, title=str(item.get("title", "")).strip(),
@@ -72,7 +84,8 @@ def _load_catalogue(root: Path, folder: Path, problems: list[CardError]) -> Cata
                      sections=tuple(sections), stray_folders=stray)
 
 
-def _load_card(root: Path, file: Path, problems: list[CardError]) -> Card:
+def _load_card(root: Path, file: Path, problems: list[CardError],
+               parsed: FrontMatterCache | None) -> Card:
     path = file.relative_to(root)
     text = _read_text(file, path, problems)
     empty = Card(path=path, front={}, key_lines={}, body="", body_line=1, end_line=1)
@@ -90,7 +103,15 @@ def _load_card(root: Path, file: Path, problems: list[CardError]) -> Card:
         problems.append(CardError(path, 1, "front matter is not closed: add a line `---` "
                                   "after the last key"))
         return empty
-    front, key_lines, _ = _parse_yaml("\n".join(lines[1:end]), path, 2, problems)
+    front_text = "\n".join(lines[1:end])
+    hit = parsed.get(front_text) if parsed else None
+    if hit:
+        front, key_lines = hit
+    else:
+        before = len(problems)
+        front, key_lines, _ = _parse_yaml(front_text, path, 2, problems)
+        if parsed and len(problems) == before:
+            parsed.put(front_text, front, key_lines)
     body = "\n".join(lines[end + 1:])
     return Card(path=path, front=front, key_lines=key_lines, body=body,
                 body_line=end + 2, end_line=end + 1)
