@@ -122,6 +122,6 @@ def test_what_reaches_a_field_is_always_on_the_allow_list(body: str, summary: st
         repo = fresh_repo(tmp)
         card = Card(path=Path("cards/demo/01-basics/01-a.md"), front={"summary": summary},
                     key_lines={}, body=body, body_line=7, end_line=6)
-        rendered, _ = Renderer(repo.root).render(card, repo.root)
+        rendered, _ = Renderer(repo.root).render(card)
         assert audit_html(rendered.answer, rendered.media) == []
         assert audit_html(rendered.summary, rendered.media) == []

@@ -53,7 +53,7 @@ def test_tables_are_wrapped_so_they_scroll_on_a_phone(md: Renderer) -> None:
 
 def test_images_get_content_hashed_flat_names(repo: Repo) -> None:
     (card,) = [c for c in load(repo.root).catalogues[0].cards if c.id == "kv-cache"]
-    rendered, problems = Renderer(repo.root).render(card, repo.root)
+    rendered, problems = Renderer(repo.root).render(card)
     name = media_name(repo.root / "media" / "box.svg")
     assert problems == []
     assert f'<img alt="A box" src="{name}">' in rendered.answer

@@ -62,7 +62,7 @@ def check(root: Path, *, strict: bool = False, now: float | None = None) -> Chec
                     if card.front and card.answered]
         rendered = []
         for (section, _), (done, found) in zip(
-                answered, renderer.render_all([card for _, card in answered], root),
+                answered, renderer.render_all([card for _, card in answered]),
                 strict=True):
             rendered.append((section, done))
             problems += found

@@ -82,9 +82,9 @@ class RenderCache:
             self._files[relative] = path if ok else None
         return self._files[relative]
 
-    def put(self, key: str, rendered: Rendered, root: Path) -> None:
+    def put(self, key: str, rendered: Rendered) -> None:
         summary, answer, media, problems = rendered
-        relative = {name: path.relative_to(root.resolve()).as_posix()
+        relative = {name: path.relative_to(self._root.resolve()).as_posix()
                     for name, path in media.items()}
         self._new[key] = json.dumps([summary, answer, relative, problems])
 

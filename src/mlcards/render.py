@@ -69,6 +69,7 @@ class Renderer:
     """One Markdown engine, reused for every card of a build."""
 
     def __init__(self, root: Path, *, cache: bool = True) -> None:
+        self.root = root
         self.media_dir = (root / "media").resolve()
         self._names: dict[Path, str] = {}
         self._images = _ImageExtension(self.media_dir, self._media_name)
@@ -99,22 +100,21 @@ class Renderer:
         self._md.reset()
         return self._md.convert(text)
 
-    def render(self, card: Card, root: Path) -> tuple[RenderedCard, list[CardError]]:
+    def render(self, card: Card) -> tuple[RenderedCard, list[CardError]]:
         """Render one card; problems name the line of the body they come from."""
-        return self.render_all([card], root)[0]
+        return self.render_all([card])[0]
 
-    def render_all(self, cards: Sequence[Card], root: Path
-                   ) -> list[tuple[RenderedCard, list[CardError]]]:
+    def render_all(self, cards: Sequence[Card]) -> list[tuple[RenderedCard, list[CardError]]]:
         """Render cards, reusing cached results; many new ones are shared out over the CPUs."""
         keys = [self._cache.key(card) if self._cache else "" for card in cards]
         done: list[Rendered | None] = (self._cache.get_many(keys, self._media_name)
                                        if self._cache else [None] * len(cards))
         todo = [i for i, hit in enumerate(done) if hit is None]
-        for i, result in zip(todo, self._render_many([cards[i] for i in todo], root),
+        for i, result in zip(todo, self._render_many([cards[i] for i in todo]),
                              strict=True):
             done[i] = result
             if self._cache:
-                self._cache.put(keys[i], result, root)
+                self._cache.put(keys[i], result)
         out = []
         for card, entry in zip(cards, done, strict=True):
             assert entry is not None
@@ -124,14 +124,14 @@ class Renderer:
                         [CardError(card.path, line, message) for line, message in problems]))
         return out
 
-    def _render_many(self, cards: Sequence[Card], root: Path) -> list[Rendered]:
+    def _render_many(self, cards: Sequence[Card]) -> list[Rendered]:
         workers = min(os.cpu_count() or 1, 8)
         if len(cards) < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
-            return [self._render(card, root) for card in cards]
+            return [self._render(card) for card in cards]
         # Small chunks: the workers stay busy to the end and hold little memory at a time.
         chunks = [list(cards[i:i + 32]) for i in range(0, len(cards), 32)]
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            return [rendered for part in pool.map(_render_chunk, [root] * len(chunks), chunks)
+            return [rendered for part in pool.map(_render_chunk, [self.root] * len(chunks), chunks)
                     for rendered in part]
 
     def close(self) -> None:
@@ -139,8 +139,8 @@ class Renderer:
         if self._cache:
             self._cache.close()
 
-    def _render(self, card: Card, root: Path) -> Rendered:
-        self._images.start(root / card.path.parent)
+    def _render(self, card: Card) -> Rendered:
+        self._images.start(self.root / card.path.parent)
         answer = self.markdown(card.body)
         summary = self.markdown(card.summary)
         found = self._images.found
@@ -166,7 +166,7 @@ _worker_renderers: dict[Path, Renderer] = {}
 def _render_chunk(root: Path, cards: list[Card]) -> list[Rendered]:
     """In a worker process: render cards with the worker's own renderer (no cache)."""
     renderer = _worker_renderers.setdefault(root, Renderer(root, cache=False))
-    return [renderer._render(card, root) for card in cards]
+    return [renderer._render(card) for card in cards]
 
 
 def media_name(path: Path) -> str:
